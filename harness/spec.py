@@ -1,0 +1,399 @@
+"""The OpenAPI spec as the single source of truth.
+
+Everything that needs a limit (batch size, field lengths, patterns), a
+documented status or a schema asks a :class:`Spec` for it, so a spec given on
+the command line changes the whole harness at once. Loading checks the
+document far enough for the rest of the code to trust it; a broken file gives
+a :class:`SpecError` that names the file and the JSON pointer of each problem.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft4Validator, Draft202012Validator
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT202012
+
+from harness import pointers
+from harness.formats import FORMAT_CHECKER
+
+BUNDLED_SPEC_NAME = "togai-ingestion.yaml"
+SINGLE_OPERATION = "ingest"
+BATCH_OPERATION = "ingestBatch"
+_SPEC_URI = "urn:harness:spec"
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: {self.message}"
+
+
+class SpecError(Exception):
+    """A spec that cannot be used; each problem names its JSON pointer."""
+
+    def __init__(self, path: Path | str, problems: list[SpecProblem]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        lines = [f"{self.path}#{problem}" for problem in problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One keyword of a request schema, at a path inside the request body.
+
+    ``path`` holds property names, ``"[]"`` for "any item of this array" and
+    ``"{}"`` for "any value of this map", e.g. ``("event", "attributes", "[]",
+    "value")``.
+    """
+
+    path: tuple[str, ...]
+    keyword: str
+    value: Any
+    pointer: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path).replace(".[]", "[]").replace(".{}", "{}") or "(body)"
+
+
+@dataclass(frozen=True)
+class HeaderSpec:
+    name: str
+    pointer: str
+    schema: Mapping[str, Any]
+    example: Any
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    status: str
+    pointer: str
+    description: str
+    schema_pointer: str | None
+    example_pointer: str | None
+    headers: tuple[HeaderSpec, ...]
+
+    @property
+    def has_body(self) -> bool:
+        return self.schema_pointer is not None
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    pointer: str
+    request_schema_pointer: str
+    envelope_key: str
+    is_batch: bool
+    responses: Mapping[str, ResponseSpec] = field(repr=False)
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """Documented statuses as written in the spec, ``default`` included."""
+        return tuple(self.responses)
+
+    def response_for(self, status: int) -> ResponseSpec | None:
+        """The response the spec documents for ``status``, falling back to ``default``."""
+        return self.responses.get(str(status)) or self.responses.get("default")
+
+    def documents(self, status: int) -> bool:
+        return str(status) in self.responses
+
+
+class Spec:
+    """A loaded, checked OpenAPI document of the two ingestion operations."""
+
+    def __init__(self, path: Path, document: dict[str, Any]) -> None:
+        self.path = path
+        self.document = document
+        problems = _structural_problems(document)
+        if problems:
+            raise SpecError(path, problems)
+        self.operations: Mapping[str, Operation] = _read_operations(self)
+        missing = [op for op in (SINGLE_OPERATION, BATCH_OPERATION) if op not in self.operations]
+        if missing:
+            raise SpecError(path, [SpecProblem("/paths", f"no operation with operationId {op!r}")
+                                   for op in missing])
+
+    def __repr__(self) -> str:
+        return f"Spec({str(self.path)!r})"
+
+    # -- navigation -------------------------------------------------------
+    def node(self, pointer: str) -> Any:
+        return pointers.resolve(self.document, pointer)
+
+    def deref(self, pointer: str) -> str:
+        """Follow ``$ref`` chains from ``pointer`` to the pointer of the real node."""
+        seen: set[str] = set()
+        node = self.node(pointer)
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            if pointer in seen:
+                raise SpecError(self.path, [SpecProblem(pointer, "circular $ref")])
+            seen.add(pointer)
+            pointer = node["$ref"].removeprefix("#")
+            node = self.node(pointer)
+        return pointer
+
+    def schema(self, pointer: str) -> dict[str, Any]:
+        node = self.node(self.deref(pointer))
+        return node if isinstance(node, dict) else {}
+
+    @property
+    def single(self) -> Operation:
+        return self.operations[SINGLE_OPERATION]
+
+    @property
+    def batch(self) -> Operation:
+        return self.operations[BATCH_OPERATION]
+
+    @property
+    def event_schema_pointer(self) -> str:
+        """The schema of one event, as the single operation's envelope holds it."""
+        return self.deref(pointers.join(self.single.request_schema_pointer, "properties",
+                                        self.single.envelope_key))
+
+    # -- validation -------------------------------------------------------
+    @cached_property
+    def _registry(self) -> Registry:
+        specification = DRAFT202012 if self.is_openapi_31 else DRAFT4
+        return Registry().with_resource(_SPEC_URI, Resource(self.document, specification))
+
+    @property
+    def is_openapi_31(self) -> bool:
+        return str(self.document.get("openapi", "")).startswith("3.1")
+
+    def validator(self, schema_pointer: str) -> Validator:
+        """A validator for the schema at ``schema_pointer``, with the contract's formats."""
+        return _validator(self, schema_pointer)
+
+    # -- limits -----------------------------------------------------------
+    def constraints(self, operation: Operation) -> list[Constraint]:
+        """Every constraint of ``operation``'s request body, at its path in the body."""
+        return list(_constraints(self, operation.request_schema_pointer, (), frozenset()))
+
+    def constraint(self, operation: Operation, path: tuple[str, ...], keyword: str) -> Any:
+        for item in self.constraints(operation):
+            if item.path == path and item.keyword == keyword:
+                return item.value
+        raise KeyError(f"{operation.operation_id}: no {keyword} at {'.'.join(path)}")
+
+    @property
+    def batch_max_items(self) -> int:
+        return int(self.constraint(self.batch, (self.batch.envelope_key,), "maxItems"))
+
+    @property
+    def batch_min_items(self) -> int:
+        try:
+            return int(self.constraint(self.batch, (self.batch.envelope_key,), "minItems"))
+        except KeyError:
+            return 0
+
+
+@lru_cache(maxsize=256)
+def _validator(spec: Spec, schema_pointer: str) -> Validator:
+    cls = Draft202012Validator if spec.is_openapi_31 else Draft4Validator
+    return cls({"$ref": f"{_SPEC_URI}#{schema_pointer}"}, registry=spec._registry,
+               format_checker=FORMAT_CHECKER)
+
+
+def bundled_spec_path() -> Path:
+    """Our own spec: beside the package in a wheel, at the project root in a checkout."""
+    package_dir = Path(__file__).resolve().parent
+    for candidate in (package_dir / "specs" / BUNDLED_SPEC_NAME,
+                      package_dir.parent / "specs" / BUNDLED_SPEC_NAME):
+        if candidate.is_file():
+            return candidate
+    raise SpecError(package_dir / "specs" / BUNDLED_SPEC_NAME,
+                    [SpecProblem("", "the bundled spec is missing from this installation")])
+
+
+def load_spec(path: Path | str | None = None) -> Spec:
+    """Read and check a spec file (YAML or JSON); ``None`` means the bundled one."""
+    spec_path = Path(path) if path is not None else bundled_spec_path()
+    return _load_cached(spec_path.resolve())
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: Path) -> Spec:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(path, [SpecProblem("", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(path, [SpecProblem("", f"cannot be read: {error}")]) from None
+    try:
+        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as error:
+        raise SpecError(path, [SpecProblem("", f"line {error.lineno} column {error.colno}: "
+                                               f"{error.msg}")]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise SpecError(path, [SpecProblem("", f"{where}not valid YAML ({problem})")]) from None
+    if not isinstance(document, dict):
+        raise SpecError(path, [SpecProblem("", "the document is not a mapping")])
+    return Spec(path, document)
+
+
+# -- structural checks ----------------------------------------------------
+def _structural_problems(document: dict[str, Any]) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    version = document.get("openapi")
+    if not (isinstance(version, str) and version.startswith("3.")):
+        problems.append(SpecProblem("/openapi", f"expected an OpenAPI 3.x version, found {version!r}"))
+    if not isinstance(document.get("paths"), dict):
+        problems.append(SpecProblem("/paths", "missing or not a mapping"))
+    for pointer, node in pointers.walk(document):
+        if isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#"):
+                problems.append(SpecProblem(pointer, f"only local $ref is supported, found {ref!r}"))
+                continue
+            try:
+                pointers.resolve(document, ref)
+            except (LookupError, ValueError):
+                problems.append(SpecProblem(pointers.join(pointer, "$ref"),
+                                            f"{ref} does not resolve"))
+    schemas = document.get("components", {}).get("schemas", {})
+    checker = Draft202012Validator if str(version).startswith("3.1") else Draft4Validator
+    if isinstance(schemas, dict):
+        for name, schema in schemas.items():
+            for error in checker(checker.META_SCHEMA).iter_errors(schema):
+                where = pointers.join("/components/schemas", name, *error.absolute_path)
+                problems.append(SpecProblem(where, f"not a valid schema: {error.message}"))
+    return problems
+
+
+def _read_operations(spec: Spec) -> dict[str, Operation]:
+    operations: dict[str, Operation] = {}
+    problems: list[SpecProblem] = []
+    for url_path, item in spec.document["paths"].items():
+        if not isinstance(item, dict):
+            continue
+        for method in _METHODS:
+            raw = item.get(method)
+            if not isinstance(raw, dict) or "operationId" not in raw:
+                continue
+            pointer = pointers.join("/paths", url_path, method)
+            try:
+                operations[raw["operationId"]] = _read_operation(spec, pointer, url_path, method, raw)
+            except _Problem as problem:
+                problems.append(problem.problem)
+    if problems:
+        raise SpecError(spec.path, problems)
+    return operations
+
+
+class _Problem(Exception):
+    def __init__(self, pointer: str, message: str) -> None:
+        self.problem = SpecProblem(pointer, message)
+
+
+def _read_operation(spec: Spec, pointer: str, url_path: str, method: str,
+                    raw: dict[str, Any]) -> Operation:
+    body_pointer = spec.deref(pointers.join(pointer, "requestBody"))
+    try:
+        spec.node(pointers.join(body_pointer, "content", "application/json", "schema"))
+    except LookupError:
+        raise _Problem(pointers.join(pointer, "requestBody"),
+                       "needs an application/json request schema") from None
+    schema_pointer = spec.deref(pointers.join(body_pointer, "content", "application/json", "schema"))
+    envelope = spec.schema(schema_pointer)
+    required = envelope.get("required") or list(envelope.get("properties", {}))
+    if envelope.get("type") != "object" or len(required) != 1:
+        raise _Problem(schema_pointer, "the request body must be an object with one property "
+                                       "holding the event or the events")
+    envelope_key = str(required[0])
+    envelope_property = pointers.join(schema_pointer, "properties", envelope_key)
+    try:
+        spec.node(envelope_property)
+    except LookupError:
+        raise _Problem(schema_pointer, f"required property {envelope_key!r} is not defined") from None
+    is_batch = spec.schema(envelope_property).get("type") == "array"
+    responses_raw = raw.get("responses")
+    if not isinstance(responses_raw, dict) or not responses_raw:
+        raise _Problem(pointers.join(pointer, "responses"), "no responses documented")
+    responses = {str(status): _read_response(spec, pointers.join(pointer, "responses", status),
+                                             str(status))
+                 for status in responses_raw}
+    return Operation(operation_id=str(raw["operationId"]), method=method.upper(), path=url_path,
+                     pointer=pointer, request_schema_pointer=schema_pointer,
+                     envelope_key=envelope_key, is_batch=is_batch, responses=responses)
+
+
+def _read_response(spec: Spec, pointer: str, status: str) -> ResponseSpec:
+    real = spec.deref(pointer)
+    node = spec.node(real)
+    media = node.get("content", {}).get("application/json") if isinstance(node, dict) else None
+    schema_pointer = example_pointer = None
+    if isinstance(media, dict) and "schema" in media:
+        media_pointer = pointers.join(real, "content", "application/json")
+        schema_pointer = spec.deref(pointers.join(media_pointer, "schema"))
+        if "example" in media:
+            example_pointer = pointers.join(media_pointer, "example")
+        elif isinstance(media.get("examples"), dict) and media["examples"]:
+            first = next(iter(media["examples"]))
+            example_pointer = spec.deref(pointers.join(media_pointer, "examples", first)) + "/value"
+    headers = []
+    for name in (node.get("headers") or {}) if isinstance(node, dict) else ():
+        header_pointer = spec.deref(pointers.join(real, "headers", name))
+        header = spec.node(header_pointer)
+        schema = spec.schema(pointers.join(header_pointer, "schema")) if "schema" in header else {}
+        headers.append(HeaderSpec(name=str(name), pointer=header_pointer, schema=schema,
+                                  example=header.get("example", schema.get("example"))))
+    return ResponseSpec(status=status, pointer=real, description=str(node.get("description", "")),
+                        schema_pointer=schema_pointer, example_pointer=example_pointer,
+                        headers=tuple(headers))
+
+
+def _constraints(spec: Spec, schema_pointer: str, path: tuple[str, ...],
+                 visiting: frozenset[str]) -> Iterator[Constraint]:
+    real = spec.deref(schema_pointer)
+    if real in visiting:
+        return
+    visiting = visiting | {real}
+    schema = spec.schema(real)
+    for keyword in ("type", "maxLength", "minLength", "pattern", "format", "maxItems", "minItems",
+                    "required", "enum", "minimum", "maximum"):
+        if keyword in schema:
+            yield Constraint(path, keyword, schema[keyword], pointers.join(real, keyword))
+    if schema.get("additionalProperties") is False:
+        yield Constraint(path, "additionalProperties", False,
+                         pointers.join(real, "additionalProperties"))
+    for name in schema.get("properties", {}):
+        yield from _constraints(spec, pointers.join(real, "properties", name), (*path, str(name)),
+                                visiting)
+    if isinstance(schema.get("items"), dict):
+        yield from _constraints(spec, pointers.join(real, "items"), (*path, "[]"), visiting)
+    if isinstance(schema.get("additionalProperties"), dict):
+        yield from _constraints(spec, pointers.join(real, "additionalProperties"), (*path, "{}"),
+                                visiting)
+
+
+def describe_error(error: Any) -> str:
+    """A short line for a ``jsonschema`` error: where, and which rule.
+
+    jsonschema's own message repeats the whole offending value, which for a
+    1001-event batch is megabytes; past a short length the rule is named instead.
+    """
+    where = "/".join(str(part) for part in error.absolute_path) or "body"
+    message = error.message if len(error.message) <= 160 else (
+        f"breaks {error.validator} {error.validator_value!r}")
+    return f"{where}: {message}"

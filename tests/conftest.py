@@ -1,0 +1,43 @@
+"""Shared test helpers: modified copies of our spec, and spec-driven parametrisation."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from harness.spec import bundled_spec_path, load_spec
+
+pytest_plugins = ["pytester"]
+
+SpecEdit = Callable[[dict[str, Any]], None]
+
+
+@pytest.fixture
+def spec_copy(tmp_path: Path) -> Callable[[SpecEdit], Path]:
+    """Write our spec, changed by ``edit``, to a temporary file and return its path."""
+
+    def make(edit: SpecEdit, name: str = "edited.yaml") -> Path:
+        document = copy.deepcopy(yaml.safe_load(bundled_spec_path().read_text()))
+        edit(document)
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+        return path
+
+    return make
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``documented_answer``: every (operation, status) the bundled spec documents.
+
+    Read from the spec at collection time, so a status added to the spec is
+    covered by every test that takes this argument, with no test edit.
+    """
+    if "documented_answer" in metafunc.fixturenames:
+        spec = load_spec()
+        cases = [(op_id, status) for op_id, op in spec.operations.items() for status in op.statuses]
+        metafunc.parametrize("documented_answer", cases, ids=[f"{o}-{s}" for o, s in cases])
