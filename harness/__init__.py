@@ -1,0 +1,1 @@
+"""Contract and load testing harness for Togai's event-ingestion API."""

@@ -34,6 +34,7 @@ ID_FIELD = "id"  # the contract's idempotency key
 _EXTRA_PROPERTY = "harnessUnexpected"
 _MULTIBYTE = "é€😀ß"  # 2, 3, 4 and 2 bytes in UTF-8: a byte-counting target fails on these
 _POOL = 1024
+_ACCOUNTS = 64
 _encode = msgspec.json.Encoder().encode
 
 
@@ -66,7 +67,7 @@ class EventFactory:
         self._nested_maps = [key for key, value in self._template.items() if isinstance(value, dict)]
         self._timestamps = [(start + timedelta(milliseconds=7 * i)).strftime("%Y-%m-%dT%H:%M:%S.%f")
                             [:-3] + "Z" for i in range(_POOL)]
-        self._accounts = [f"account-{i}" for i in range(64)]
+        self._accounts = [f"account-{i}" for i in range(_ACCOUNTS)]
         self._attribute_values = [str(rng.randrange(1, 10**6)) for _ in range(_POOL)]
 
     @property
@@ -76,24 +77,31 @@ class EventFactory:
     # -- valid payloads ---------------------------------------------------
     def event(self) -> dict[str, Any]:
         """One valid event with a fresh id."""
-        seq = self._seq
-        self._seq = seq + 1
-        event = dict(self._template)
-        event[ID_FIELD] = f"{self._prefix}-{seq}"
-        for key in self._nested_maps:
-            event[key] = dict(event[key])
-        if "timestamp" in event:
-            event["timestamp"] = self._timestamps[seq % _POOL]
-        if "accountId" in event:
-            event["accountId"] = self._accounts[seq % 64]
-        attributes = event.get("attributes")
-        if attributes:
-            value = self._attribute_values[(seq * 31) % _POOL]
-            event["attributes"] = [{**attribute, "value": value} for attribute in attributes]
-        return event
+        return self.events(1)[0]
 
     def events(self, count: int) -> list[dict[str, Any]]:
-        return [self.event() for _ in range(count)]
+        """``count`` valid events with fresh ids; the hot path of the load scenarios."""
+        start = self._seq
+        self._seq = start + count
+        template, prefix, nested_maps = self._template, self._prefix, self._nested_maps
+        timestamps, accounts, values = self._timestamps, self._accounts, self._attribute_values
+        attributes = template.get("attributes") or ()
+        has_timestamp, has_account = "timestamp" in template, "accountId" in template
+        batch = []
+        for seq in range(start, start + count):
+            event = template.copy()
+            event[ID_FIELD] = f"{prefix}-{seq}"
+            for key in nested_maps:
+                event[key] = event[key].copy()
+            if has_timestamp:
+                event["timestamp"] = timestamps[seq % _POOL]
+            if has_account:
+                event["accountId"] = accounts[seq % _ACCOUNTS]
+            if attributes:
+                value = values[(seq * 31) % _POOL]
+                event["attributes"] = [{**attribute, "value": value} for attribute in attributes]
+            batch.append(event)
+        return batch
 
     def single_body(self, event: dict[str, Any] | None = None) -> dict[str, Any]:
         return {self.spec.single.envelope_key: event if event is not None else self.event()}

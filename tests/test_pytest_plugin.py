@@ -1,0 +1,37 @@
+"""The fixtures reach another project through the pytest11 entry point alone."""
+
+import pytest
+
+from harness.spec import bundled_spec_path
+
+OTHER_PROJECTS_TEST = '''
+import httpx
+from harness.mock import Answer
+
+def test_sdk_retries(togai_mock):
+    togai_mock["ingest"].script(Answer(429, headers={"Retry-After": "1"}), 202)
+    with httpx.Client(base_url="https://api.togai.com") as http:
+        first = http.post("/ingest", json={}, headers={"Authorization": "Bearer t"})
+        second = http.post("/ingest", json={}, headers={"Authorization": "Bearer t"})
+    assert first.status_code == 429 and first.headers["Retry-After"] == "1"
+    assert first.json() == {"message": "Request throttled."}
+    assert second.status_code == 202 and second.content == b""
+    assert len(togai_mock["ingest"].calls) == 2
+
+def test_spec_fixture(togai_spec):
+    assert togai_spec.batch_max_items == 1000
+'''
+
+
+def test_fixtures_are_available_to_another_project(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_other=OTHER_PROJECTS_TEST)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+def test_togai_spec_option_swaps_the_spec(pytester: pytest.Pytester) -> None:
+    spec = pytester.path / "small.yaml"
+    spec.write_text(bundled_spec_path().read_text().replace("maxItems: 1000", "maxItems: 5"))
+    pytester.makepyfile(test_small="def test_small(togai_spec):\n    assert togai_spec.batch_max_items == 5\n")
+    result = pytester.runpytest_subprocess("--togai-spec", str(spec))
+    result.assert_outcomes(passed=1)
