@@ -17,6 +17,8 @@ from rich.table import Table
 
 from harness.lint import lint
 from harness.spec import Spec, SpecError, load_spec
+from harness.target.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE, Latency, Outage, TargetConfig
+from harness.target.server import serve as run_target
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -74,6 +76,52 @@ def spec_show(path: SpecPath = None) -> None:
         if constraint.keyword not in ("type", "required", "additionalProperties"):
             limits.add_row(constraint.dotted, constraint.keyword, str(constraint.value))
     out.print(limits)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port; 0 picks a free one (printed at start).")] = 8080,
+    token: Annotated[list[str] | None, typer.Option(
+        "--token", envvar="HARNESS_TOKEN", help="Bearer token of a tenant; repeat for several tenants.",
+        show_default=False)] = None,
+    db: Annotated[str, typer.Option(help="SQLite file for durable storage, or :memory:.")] = "harness-target.db",
+    rate: Annotated[float, typer.Option(help="Quota per tenant and operation, requests/s.")] = DEFAULT_RATE,
+    burst: Annotated[float | None, typer.Option(help="Bucket capacity; one second of quota when unset.",
+                                                 show_default=False)] = None,
+    batch_max: Annotated[int | None, typer.Option(help="Events per batch; the spec's maxItems when unset.",
+                                                  show_default=False)] = None,
+    max_body_bytes: Annotated[int, typer.Option(help="Larger bodies get 422.")] = DEFAULT_MAX_BODY_BYTES,
+    admin_token: Annotated[str | None, typer.Option(
+        envvar="HARNESS_ADMIN_TOKEN", help="Enables the /_harness/ admin API (read-back, faults).",
+        show_default=False)] = None,
+    unauth_quota: Annotated[int | None, typer.Option(
+        help="Unauthenticated requests allowed per client IP per 30 minutes (the documented 5); off when unset.",
+        show_default=False)] = None,
+    latency: Annotated[str | None, typer.Option(help="Added latency: 50ms, uniform:10ms:100ms, exp:50ms.",
+                                                show_default=False)] = None,
+    error_ratio: Annotated[float, typer.Option(help="Share of requests answered 503.")] = 0.0,
+    outage: Annotated[str | None, typer.Option(help="503 window START:DURATION after start, e.g. 10s:5s.",
+                                               show_default=False)] = None,
+    spec: Annotated[Path | None, typer.Option(help="Spec to serve; the bundled one when unset.",
+                                              show_default=False)] = None,
+) -> None:
+    """Run the reference target until Ctrl-C or SIGTERM (which finishes requests in flight and commits)."""
+    _load(spec)
+    try:
+        config = TargetConfig(
+            tokens=tuple(token) if token else TargetConfig().tokens, db=db, rate=rate, burst=burst,
+            batch_max=batch_max, max_body_bytes=max_body_bytes, admin_token=admin_token,
+            unauth_quota=unauth_quota, latency=Latency.parse(latency) if latency else Latency(),
+            error_ratio=error_ratio, outage=Outage.parse(outage) if outage else None, spec_path=spec)
+        if config.durable:
+            Path(config.db).resolve().parent.mkdir(parents=True, exist_ok=True)
+        run_target(config, host, port, announce=lambda url: err.print(
+            f"reference target listening on {url} ({len(config.tokens)} tenant(s); admin API "
+            f"{'on' if config.admin_token else 'off'}; storage {config.db})", highlight=False))
+    except (ValueError, OSError) as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 def main() -> None:
