@@ -7,6 +7,7 @@ free port with no race, and the bound URL is known before the first request.
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import threading
 import time
@@ -96,6 +97,10 @@ def serve(config: TargetConfig, host: str, port: int, announce: Callable[[str], 
     sock = bind(host, port)
     announce(url_of(sock))
     server = uvicorn.Server(uvicorn_config(app, log_level="info"))
+    # uvicorn shuts down gracefully on these signals, then raises them again
+    # against the handlers it found; quiet ones make that a clean exit 0.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: None)
     try:
         server.run(sockets=[sock])
     finally:

@@ -1,0 +1,112 @@
+"""Acknowledged events survive SIGKILL; SIGTERM finishes in-flight work and exits 0."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import msgspec
+
+from harness.factory import EventFactory
+from harness.spec import load_spec
+
+SPEC = load_spec()
+TOKEN, ADMIN = "durable-tenant", "durable-admin"
+
+
+@contextmanager
+def served(db: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``harness serve`` in a child process on a free port; always stopped by its pid."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness", "serve", "--port", "0", "--db", str(db), "--token", TOKEN,
+         "--admin-token", ADMIN, "--rate", "1000000"],
+        stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline() if process.stderr else ""
+        assert "listening on http://" in line, line
+        url = line.split("listening on ")[1].split()[0]
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                httpx.get(f"{url}/_harness/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the target did not come up"
+                time.sleep(0.05)
+        yield process, url
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=15)
+
+
+def test_acknowledged_events_survive_sigkill(tmp_path: Path) -> None:
+    db = tmp_path / "events.db"
+    factory = EventFactory(SPEC, namespace="durable")
+    acknowledged: list[str] = []
+    with served(db) as (process, url):
+        stop = threading.Event()
+
+        def send_until_killed() -> None:
+            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}",
+                                                     "Content-Type": "application/json"}) as http:
+                while not stop.is_set():
+                    events = factory.events(100)
+                    try:
+                        response = http.post("/ingestBatch", content=msgspec.json.encode({"events": events}))
+                    except httpx.TransportError:
+                        return
+                    if response.status_code == 202:
+                        acknowledged.extend(event["id"] for event in events)
+
+        sender = threading.Thread(target=send_until_killed)
+        sender.start()
+        deadline = time.monotonic() + 20
+        while len(acknowledged) < 3000 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)  # mid-stream: requests are in flight
+        process.wait(timeout=10)
+        stop.set()
+        sender.join(timeout=20)
+    assert len(acknowledged) >= 3000
+
+    with served(db) as (_, url), httpx.Client(base_url=url, headers={
+            "Authorization": f"Bearer {TOKEN}", "X-Harness-Admin": ADMIN}) as http:
+        stats = http.get("/_harness/stats").json()
+        assert stats["stored"] >= len(acknowledged)
+        for event_id in acknowledged[:: max(1, len(acknowledged) // 200)]:
+            assert http.get(f"/_harness/events/{event_id}").status_code == 200
+    with sqlite3.connect(db) as connection:
+        stored = {row[0] for row in connection.execute("SELECT id FROM events")}
+        rows = connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    assert set(acknowledged) <= stored
+    assert rows == len(stored)  # each exactly once
+
+
+def test_sigterm_finishes_in_flight_requests_and_exits_0(tmp_path: Path) -> None:
+    factory = EventFactory(SPEC, namespace="graceful")
+    with served(tmp_path / "events.db") as (process, url):
+        answers: list[int] = []
+
+        def slow_request() -> None:
+            with httpx.Client(base_url=url, timeout=10) as http:
+                http.put("/_harness/faults", json={"latency": "700ms"}, headers={"X-Harness-Admin": ADMIN})
+                answers.append(http.post("/ingest", json=factory.single_body(),
+                                         headers={"Authorization": f"Bearer {TOKEN}"}).status_code)
+
+        request = threading.Thread(target=slow_request)
+        request.start()
+        time.sleep(0.3)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+        request.join(timeout=10)
+        assert answers == [202]
