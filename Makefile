@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/harness spec lint
 	$(BIN)/harness spec show
+	@echo "Serving the reference target on http://127.0.0.1:8080 (token: harness-dev-token); Ctrl-C stops it."
+	$(BIN)/harness serve --db :memory: --port 8080
 
 test: $(STAMP)
 	$(BIN)/ruff check .

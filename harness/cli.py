@@ -85,7 +85,7 @@ def serve(
     token: Annotated[list[str] | None, typer.Option(
         "--token", envvar="HARNESS_TOKEN", help="Bearer token of a tenant; repeat for several tenants.",
         show_default=False)] = None,
-    db: Annotated[str, typer.Option(help="SQLite file for durable storage, or :memory:.")] = "harness-target.db",
+    db: Annotated[str, typer.Option(help="SQLite file for durable storage, or :memory:.")] = ".harness/target.db",
     rate: Annotated[float, typer.Option(help="Quota per tenant and operation, requests/s.")] = DEFAULT_RATE,
     burst: Annotated[float | None, typer.Option(help="Bucket capacity; one second of quota when unset.",
                                                  show_default=False)] = None,

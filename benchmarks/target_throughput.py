@@ -1,0 +1,183 @@
+"""Accepted events per second of the reference target, beside Stoplight Prism's mock.
+
+Each target is started in its own process on loopback and driven by a load
+generator in another process: keep-alive connections posting 1000-event
+batches of unique events (prepared before the clock starts) for a fixed time.
+Measured in the same run: the target with durable SQLite, with ``:memory:``,
+and Prism (``@stoplight/prism-cli`` from npm, installed by this script into
+``benchmarks/.prism``) mocking our spec, which validates and stores nothing.
+Goal (issue 3): at least 100,000 accepted events/s durable, over 10 times Prism.
+
+    .venv/bin/python benchmarks/target_throughput.py [--seconds 8] [--memory-events 10000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from harness.factory import EventFactory
+from harness.spec import bundled_spec_path, load_spec
+from harness.target.server import bind, url_of
+
+TOKEN = "bench-token"
+ADMIN = "bench-admin"
+PRISM_DIR = Path(__file__).resolve().parent / ".prism"
+BATCH = 1000
+
+
+def load(url: str, seconds: float, connections: int, namespace: str, results: multiprocessing.Queue) -> None:
+    """Child process: post unique batches over ``connections`` keep-alive connections for ``seconds``."""
+    factory = EventFactory(load_spec(), namespace=namespace)
+    per_connection = int(seconds * 40) + 20  # enough for 40 batches/s per connection
+    bodies = [[factory.batch_bytes(BATCH) for _ in range(per_connection)] for _ in range(connections)]
+    accepted = [0] * connections
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    start_at = time.monotonic() + 0.2
+    deadline = start_at + seconds
+
+    def worker(index: int) -> None:
+        headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
+            while time.monotonic() < start_at:
+                time.sleep(0.001)
+            for body in bodies[index]:
+                if time.monotonic() >= deadline:
+                    break
+                status = http.post("/ingestBatch", content=body).status_code
+                with lock:
+                    statuses[status] = statuses.get(status, 0) + 1
+                if status == 202:
+                    accepted[index] += BATCH
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - start_at
+    results.put((sum(accepted) / elapsed, statuses, min(len(b) for b in bodies)))
+
+
+def drive(url: str, seconds: float, connections: int, namespace: str) -> tuple[float, dict[int, int]]:
+    results: multiprocessing.Queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=load, args=(url, seconds, connections, namespace, results))
+    process.start()
+    rate, statuses, _ = results.get(timeout=seconds + 300)
+    process.join(timeout=30)
+    return rate, statuses
+
+
+@contextmanager
+def child(command: list[str], url: str) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.post(f"{url}/ingest", content=b"{}", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def reference(db: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    sock = bind("127.0.0.1", 0)
+    url = url_of(sock)
+    port = sock.getsockname()[1]
+    sock.close()
+    command = [sys.executable, "-m", "harness", "serve", "--port", str(port), "--db", db, "--token", TOKEN,
+               "--admin-token", ADMIN, "--rate", "1000000000"]
+    with child(command, url) as process:
+        yield url, process
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def prism_binary() -> Path | None:
+    binary = PRISM_DIR / "node_modules" / ".bin" / "prism"
+    if binary.exists():
+        return binary
+    if shutil.which("npm") is None:
+        print("  npm not found: Prism is skipped")
+        return None
+    print("  installing @stoplight/prism-cli into benchmarks/.prism (once) ...", flush=True)
+    PRISM_DIR.mkdir(exist_ok=True)
+    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(PRISM_DIR),
+                             "@stoplight/prism-cli"], capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not binary.exists():
+        print(f"  Prism could not be installed: {result.stderr.strip().splitlines()[-1:]}")
+        return None
+    return binary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=8.0, help="load time per target")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--memory-events", type=int, default=0,
+                        help="also store this many events durably and report the target's peak memory")
+    args = parser.parse_args()
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, db in (("durable SQLite", os.path.join(scratch, "events.db")), ("in memory", ":memory:")):
+            with reference(db) as (url, process):
+                rate, statuses = drive(url, args.seconds, args.connections, f"bench-{name[:3]}")
+                figures[name] = rate
+                print(f"reference target, {name:14}: {rate:>10,.0f} accepted events/s  statuses {statuses}  "
+                      f"peak RSS {peak_rss_mib(process.pid):.0f} MiB", flush=True)
+        binary = prism_binary()
+        if binary is not None:
+            sock = bind("127.0.0.1", 0)
+            url, port = url_of(sock), sock.getsockname()[1]
+            sock.close()
+            with child([str(binary), "mock", str(bundled_spec_path()), "-h", "127.0.0.1", "-p", str(port)], url):
+                rate, statuses = drive(url, args.seconds, args.connections, "bench-prism")
+                figures["prism"] = rate
+                print(f"Prism mock (stores nothing)     : {rate:>10,.0f} accepted events/s  statuses {statuses}")
+        durable = figures["durable SQLite"]
+        if "prism" in figures and figures["prism"] > 0:
+            print(f"ratio durable / Prism: {durable / figures['prism']:.1f}x (goal: over 10x)")
+        print(f"goal >= 100,000 events/s durable: {'met' if durable >= 100_000 else 'MISSED'} ({durable:,.0f})")
+        if args.memory_events:
+            with reference(os.path.join(scratch, "memory.db")) as (url, process):
+                seconds = args.memory_events / max(durable, 1.0) * 1.3
+                print(f"storing about {args.memory_events:,} events ({seconds:.0f}s) ...", flush=True)
+                rate, _ = drive(url, seconds, args.connections, "bench-memory")
+                stats = httpx.get(f"{url}/_harness/stats", headers={
+                    "Authorization": f"Bearer {TOKEN}", "X-Harness-Admin": ADMIN}).json()
+                print(f"after {stats['stored']:,} stored events: peak RSS {peak_rss_mib(process.pid):.0f} MiB "
+                      f"(goal < 300 MiB)")
+
+
+if __name__ == "__main__":
+    main()
