@@ -119,22 +119,11 @@ class EventStore:
                 f"SELECT id, payload FROM events WHERE tenant = ? AND id IN ({marks})", (tenant, *chunk)))
         return known
 
-    def count_rejected(self, tenant: str, events: int) -> None:
-        """Count events of a request rejected whole (e.g. every event of a batch conflicting)."""
-        with self._lock:
-            self._db.execute("INSERT INTO tenant_counts (tenant, rejected) VALUES (?, ?) ON CONFLICT(tenant) "
-                             "DO UPDATE SET rejected = rejected + excluded.rejected", (tenant, events))
-
     def counts(self, tenant: str) -> TenantCounts:
         with self._lock:
             row = self._db.execute("SELECT acknowledged, stored, retried, rejected FROM tenant_counts "
                                    "WHERE tenant = ?", (tenant,)).fetchone()
         return TenantCounts(*row) if row else TenantCounts()
-
-    def stored_rows(self, tenant: str) -> int:
-        """Rows really in the table for ``tenant`` (a full count, for checks and tests)."""
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM events WHERE tenant = ?", (tenant,)).fetchone()[0])
 
     def lookup(self, tenant: str, event_id: str) -> tuple[bytes, str] | None:
         """The stored canonical payload and operation of ``event_id``, if any."""
