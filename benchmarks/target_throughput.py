@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,13 +36,26 @@ TOKEN = "bench-token"
 ADMIN = "bench-admin"
 PRISM_DIR = Path(__file__).resolve().parent / ".prism"
 BATCH = 1000
+PREPARED_BATCHES_MAX = 4000  # about 600 MB of bodies; longer runs build theirs while sending
 
 
-def load(url: str, seconds: float, connections: int, namespace: str, results: multiprocessing.Queue) -> None:
-    """Child process: post unique batches over ``connections`` keep-alive connections for ``seconds``."""
+def unique_batches(namespace: str, count: int, prepared: bool) -> Iterable[bytes]:
+    """``count`` unique 1000-event batches: built before the clock starts, or on the fly when they would not fit."""
     factory = EventFactory(load_spec(), namespace=namespace)
-    per_connection = int(seconds * 40) + 20  # enough for 40 batches/s per connection
-    bodies = [[factory.batch_bytes(BATCH) for _ in range(per_connection)] for _ in range(connections)]
+    if prepared:
+        return [factory.batch_bytes(BATCH) for _ in range(count)]
+    return (factory.batch_bytes(BATCH) for _ in range(count))
+
+
+def load(url: str, seconds: float, connections: int, namespace: str, batches: int | None,
+         results: multiprocessing.Queue) -> None:
+    """Child process: post unique batches over ``connections`` keep-alive connections for ``seconds``.
+
+    With ``batches``, each connection sends that many and stops early; otherwise enough for 40 batches/s.
+    """
+    per_connection = batches or int(seconds * 40) + 20
+    prepared = per_connection * connections <= PREPARED_BATCHES_MAX
+    bodies = [unique_batches(f"{namespace}-{i}", per_connection, prepared) for i in range(connections)]
     accepted = [0] * connections
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -69,14 +82,15 @@ def load(url: str, seconds: float, connections: int, namespace: str, results: mu
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - start_at
-    results.put((sum(accepted) / elapsed, statuses, min(len(b) for b in bodies)))
+    results.put((sum(accepted) / elapsed, statuses))
 
 
-def drive(url: str, seconds: float, connections: int, namespace: str) -> tuple[float, dict[int, int]]:
+def drive(url: str, seconds: float, connections: int, namespace: str,
+          batches: int | None = None) -> tuple[float, dict[int, int]]:
     results: multiprocessing.Queue = multiprocessing.Queue()
-    process = multiprocessing.Process(target=load, args=(url, seconds, connections, namespace, results))
+    process = multiprocessing.Process(target=load, args=(url, seconds, connections, namespace, batches, results))
     process.start()
-    rate, statuses, _ = results.get(timeout=seconds + 300)
+    rate, statuses = results.get(timeout=seconds + 300)
     process.join(timeout=30)
     return rate, statuses
 
@@ -170,9 +184,10 @@ def main() -> None:
         print(f"goal >= 100,000 events/s durable: {'met' if durable >= 100_000 else 'MISSED'} ({durable:,.0f})")
         if args.memory_events:
             with reference(os.path.join(scratch, "memory.db")) as (url, process):
-                seconds = args.memory_events / max(durable, 1.0) * 1.3
-                print(f"storing about {args.memory_events:,} events ({seconds:.0f}s) ...", flush=True)
-                rate, _ = drive(url, seconds, args.connections, "bench-memory")
+                batches = -(-args.memory_events // (BATCH * args.connections))
+                print(f"storing {batches * BATCH * args.connections:,} events (batches built while sending) ...",
+                      flush=True)
+                rate, _ = drive(url, 3600, args.connections, "bench-memory", batches=batches)
                 stats = httpx.get(f"{url}/_harness/stats", headers={
                     "Authorization": f"Bearer {TOKEN}", "X-Harness-Admin": ADMIN}).json()
                 print(f"after {stats['stored']:,} stored events: peak RSS {peak_rss_mib(process.pid):.0f} MiB "

@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from harness.lint import lint
+from harness.settings import SettingsError, default_map
 from harness.spec import Spec, SpecError, load_spec
 from harness.target.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE, Latency, Outage, TargetConfig
 from harness.target.server import serve as run_target
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from harness.terminal import EXIT_ERROR, EXIT_FINDINGS, err, fail, out
 
 app = typer.Typer(help="Contract and load testing harness for Togai's event-ingestion API.",
                   no_args_is_help=True, add_completion=False)
@@ -28,8 +27,24 @@ spec_app = typer.Typer(help="Read and check an OpenAPI spec of the ingestion API
                        no_args_is_help=True)
 app.add_typer(spec_app, name="spec")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+CONFIGURABLE = ("contract", "load", "sdk", "run")
+
+
+@app.callback()
+def options_from_file(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="TOML file of option defaults ([target] and one table per command); "
+                         "harness.toml when present. Flags and environment win.", show_default=False)] = None,
+) -> None:
+    """Contract and load testing harness for Togai's event-ingestion API."""
+    commands = {name: {param.name for param in command.params if param.name}
+                for name, command in getattr(ctx.command, "commands", {}).items() if name in CONFIGURABLE}
+    try:
+        ctx.default_map = default_map(config, commands)
+    except SettingsError as error:
+        fail(str(error))
+
 
 SpecPath = Annotated[Path | None, typer.Argument(
     help="Spec file (YAML or JSON); the bundled spec when left out.", show_default=False)]
@@ -120,8 +135,12 @@ def serve(
             f"reference target listening on {url} ({len(config.tokens)} tenant(s); admin API "
             f"{'on' if config.admin_token else 'off'}; storage {config.db})", highlight=False))
     except (ValueError, OSError) as error:
-        err.print(f"[red]error:[/red] {error}", highlight=False)
-        raise typer.Exit(EXIT_ERROR) from None
+        fail(str(error))
+
+
+from harness.contract.cli import contract  # noqa: E402  (commands register on the app above)
+
+app.command(help=contract.__doc__)(contract)
 
 
 def main() -> None:

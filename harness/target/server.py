@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import uvicorn
@@ -27,7 +28,7 @@ class RunningTarget:
 
     base_url: str
     config: TargetConfig
-    app: TargetApp
+    app: Any  # the ASGI app: a TargetApp, or a test's broken variant of one
 
     @property
     def token(self) -> str:
@@ -62,12 +63,17 @@ def uvicorn_config(app: TargetApp, *, log_level: str = "warning") -> uvicorn.Con
 
 @contextlib.contextmanager
 def running_target(config: TargetConfig | None = None, *, host: str = "127.0.0.1",
-                   port: int = 0, ready_timeout: float = 15.0) -> Iterator[RunningTarget]:
-    """Start the reference target in a background thread; stop it cleanly on exit."""
+                   port: int = 0, ready_timeout: float = 15.0,
+                   make_app: Callable[[TargetConfig], Any] = TargetApp) -> Iterator[RunningTarget]:
+    """Start the reference target in a background thread; stop it cleanly on exit.
+
+    ``make_app`` builds the ASGI app from the config: tests pass deliberately
+    broken variants of the target to prove that each check finds its fault.
+    """
     config = config or TargetConfig()
-    app = TargetApp(config)
+    app = make_app(config)
     sock = bind(host, port)
-    server = uvicorn.Server(uvicorn_config(app))
+    server = uvicorn.Server(uvicorn_config(app, log_level="error"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="harness-target",
                               daemon=True)
     thread.start()

@@ -7,13 +7,13 @@ credentials refused, unsupported methods answered 405.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
+from harness.contract.schemathesis_checks import UniqueIds
 from harness.spec import bundled_spec_path
 from harness.target import RunningTarget, TargetConfig, running_target
 
@@ -39,24 +39,7 @@ def _schema() -> schemathesis.BaseSchema:
 schema = _schema()
 
 
-_ids = itertools.count()
-
-
-def _unique_ids(body: object) -> None:
-    """Give every event of a case its own id, keeping the id's length and type.
-
-    Generated cases reuse ids (the spec's example, shrunk values) with other
-    payloads, which a correct target rejects as conflicts (semantics 3); that
-    is a property of idempotency, probed by the contract suite, not a schema
-    fault. A length-preserving unique id keeps valid data valid and invalid data invalid.
-    """
-    if not isinstance(body, dict):
-        return
-    events = [body.get("event")] + (body["events"] if isinstance(body.get("events"), list) else [])
-    for event in events:
-        if isinstance(event, dict) and isinstance(event.get("id"), str):
-            unique = f"{next(_ids):08x}"
-            event["id"] = unique if len(event["id"]) < len(unique) else unique + event["id"][len(unique):]
+_unique_ids = UniqueIds("st")
 
 
 @schema.parametrize()

@@ -1,0 +1,68 @@
+"""``harness contract``: the command-line face of the contract suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.contract.console import progress, show
+from harness.contract.fuzz import HarnessError
+from harness.contract.report import write_reports
+from harness.contract.runner import ALL_CHECKS, ContractOptions, run_contract
+from harness.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
+from harness.spec import SpecError, load_spec
+from harness.targets import TargetError, resolve, unauth_budget
+from harness.terminal import err, fail, out
+
+
+def parse_checks(values: list[str] | None) -> tuple[str, ...]:
+    names = tuple(name.strip() for value in values or () for name in value.split(",") if name.strip())
+    unknown = [name for name in names if name not in ALL_CHECKS]
+    if unknown:
+        raise typer.BadParameter(f"unknown check(s) {', '.join(unknown)}; choose from {', '.join(ALL_CHECKS)}",
+                                 param_hint="--checks")
+    return names
+
+
+def contract(
+    base_url: BaseUrl = None,
+    token: Token = None,
+    admin_token: AdminToken = None,
+    spec: SpecOption = None,
+    max_examples: Annotated[int, typer.Option(min=1, help="Schemathesis examples per phase and operation.")] = 30,
+    seed: Annotated[int, typer.Option(help="Seed of generated data; a failure reproduces with the same seed.")] = 0,
+    report_dir: ReportDir = Path("reports/contract"),
+    checks: Annotated[list[str] | None, typer.Option(
+        help=f"Only these checks (comma-separated or repeated): {', '.join(ALL_CHECKS)}.",
+        show_default=False)] = None,
+    unauth_budget_: Annotated[int | None, typer.Option(
+        "--unauth-budget", min=0, help="Requests without valid credentials the run may send "
+                                       "(10; at most 5 on Togai's hosts, their quota per 30 minutes).",
+        show_default=False)] = None,
+    max_body_bytes: Annotated[int | None, typer.Option(
+        min=1, help="The target's byte limit, for the byte-limit check (known for the embedded target).",
+        show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for each answer.")] = 30.0,
+    allow_production: AllowProduction = False,
+) -> None:
+    """Prove the contract against a target: exit 0 clean, 1 contract failures, 2 harness or connection error."""
+    selected = parse_checks(checks)
+    try:
+        load_spec(spec)
+        with resolve(base_url, token, admin_token=admin_token, max_body_bytes=max_body_bytes,
+                     allow_production=allow_production) as target:
+            options = ContractOptions(spec_path=spec, max_examples=max_examples, seed=seed, checks=selected,
+                                      unauth_budget=unauth_budget(target.base_url, unauth_budget_), timeout=timeout)
+            err.print(f"contract suite against {target.label}", highlight=False)
+            with progress(err) as on_stage:
+                report = run_contract(target, options, on_stage)
+    except SpecError as error:
+        fail(f"the spec cannot be used: {error.problems[0] if error.problems else error}")
+    except (HarnessError, TargetError, OSError) as error:
+        fail(str(error))
+    show(report, out)
+    for path in write_reports(report, report_dir):
+        err.print(f"report: {path}", highlight=False)
+    raise typer.Exit(report.exit_code)

@@ -1,0 +1,115 @@
+"""The schemathesis stage: every built-in check that applies, plus ours, tuned for this contract.
+
+Tuned so a correct target raises no false alarm: the documented 503 and a
+429 are not server errors, a 429 is waited out for its ``Retry-After`` and
+re-sent (schemathesis's ``rate-limit: auto``), generated events get unique
+ids (a reused id with another payload is a conflict, probed separately), and
+the ``ignored_auth`` probes run only when the unauthenticated budget allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+import schemathesis.engine
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events
+from schemathesis.engine.recorder import ScenarioRecorder
+
+from harness.contract import schemathesis_checks
+from harness.contract.judges import THROTTLING
+from harness.contract.model import Exchange, Finding, Results, redact_headers
+from harness.contract.session import UnauthBudget
+from harness.redaction import Secret
+from harness.spec import Spec
+
+FUZZ = "schemathesis"
+IGNORED_AUTH_REQUESTS = 4  # two per operation: no credentials, then invalid ones
+_BUILT_IN = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
+             "response_schema_conformance", "response_headers_conformance", "negative_data_rejection",
+             "positive_data_acceptance", "missing_required_header", "unsupported_method")
+
+
+class HarnessError(Exception):
+    """The run could not be carried out (target unreachable, unusable spec): exit 2, one line."""
+
+
+def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,
+              budget: UnauthBudget, checks: tuple[str, ...] = ()) -> SchemathesisConfig:
+    ignored_auth = budget.take(IGNORED_AUTH_REQUESTS)
+    enabled = {name: {"enabled": not checks or name in checks} for name in schemathesis_checks.CUSTOM_CHECKS}
+    return SchemathesisConfig.from_dict({
+        "base-url": base_url,
+        "seed": seed,
+        "headers": {"Authorization": f"Bearer {token.reveal()}"},
+        "rate-limit": "auto",
+        "generation": {"mode": "all", "max-examples": max_examples},
+        "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True},
+                   "stateful": {"enabled": False}},
+        "checks": {
+            **{name: {"enabled": True} for name in _BUILT_IN},
+            "not_a_server_error": {"expected-statuses": ["2xx", "3xx", "4xx", "503"]},
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "429", "503"]},
+            "negative_data_rejection": {"expected-statuses": ["400", "401", "422", "429", "503"]},
+            "ignored_auth": {"enabled": ignored_auth},
+            "use_after_free": {"enabled": False},
+            "ensure_resource_availability": {"enabled": False},
+            "object_level_authorization": {"enabled": False},
+            **enabled,
+        },
+    })
+
+
+def run_schemathesis(spec: Spec, spec_path: Path, base_url: str, token: Secret, results: Results, *,
+                     max_examples: int, seed: int, budget: UnauthBudget, id_prefix: str,
+                     checks: tuple[str, ...] = (), on_scenario: Callable[[str], None] = lambda label: None) -> int:
+    """Run the engine; record its failures as findings under the failing check's name. Returns cases run."""
+    config = configure(base_url, token, max_examples=max_examples, seed=seed, budget=budget, checks=checks)
+    schema = schemathesis.openapi.from_path(spec_path, config=config)
+    operations = {(op.method, op.path): op.operation_id for op in spec.operations.values()}
+    cases = 0
+    with schemathesis_checks.unique_ids(id_prefix):
+        for event in schemathesis.engine.from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                cases += len(event.recorder.cases)
+                _record(event.recorder, operations, results, token)
+                on_scenario(event.recorder.label)
+            elif isinstance(event, events.FatalError):
+                raise HarnessError(token.redact(f"schemathesis stopped: {event.exception}")) from None
+            elif isinstance(event, events.NonFatalError):
+                raise HarnessError(token.redact(f"schemathesis could not test {event.label}: "
+                                                f"{event.info.title}: {event.info.message} {event.value!r}".strip()))
+    for operation in spec.operations.values():
+        results.passed(FUZZ, operation.operation_id, f"{max_examples} examples per phase")
+    return cases
+
+
+def _record(recorder: ScenarioRecorder, operations: dict[tuple[str, str], str], results: Results,
+            token: Secret) -> None:
+    method, _, path = recorder.label.partition(" ")
+    operation = operations.get((method.upper(), path), recorder.label)
+    for case_id, nodes in recorder.checks.items():
+        for node in nodes:
+            if node.failure_info is None:
+                interaction = recorder.interactions.get(case_id)
+                status = interaction.response.status_code if interaction and interaction.response else None
+                if node.name != THROTTLING or status == 429:  # throttling passes only where a 429 was judged
+                    results.passed(node.name, operation)
+                continue
+            failure = node.failure_info.failure
+            interaction = recorder.interactions.get(failure.case_id or case_id)
+            exchange = _exchange(interaction) if interaction is not None else None
+            message = token.redact(f"{failure.title}: {failure.message}".strip().rstrip(":"))
+            results.fail(Finding(node.name, operation, " ".join(message.split())[:800], exchange))
+
+
+def _exchange(interaction: Any) -> Exchange:
+    request, response = interaction.request, interaction.response
+    headers = redact_headers((name, values[0]) for name, values in request.headers.items())
+    if response is None:
+        return Exchange(request.method, request.uri, headers, request.body or b"", error="no response")
+    return Exchange(request.method, request.uri, headers, request.body or b"", response.status_code,
+                    {name.lower(): values[0] for name, values in response.headers.items()}, response.content or b"")

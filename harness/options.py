@@ -1,0 +1,22 @@
+"""Command-line options shared by every command that talks to a target, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+BaseUrl = Annotated[str | None, typer.Option(
+    envvar="HARNESS_BASE_URL", help="Target to test; the embedded reference target when unset.",
+    show_default=False)]
+Token = Annotated[str | None, typer.Option(
+    envvar="HARNESS_TOKEN", help="Bearer token for the target (never printed).", show_default=False)]
+AdminToken = Annotated[str | None, typer.Option(
+    envvar="HARNESS_ADMIN_TOKEN", help="Admin token of a reference target's read-back API (/_harness/).",
+    show_default=False)]
+AllowProduction = Annotated[bool, typer.Option(
+    help="Allow Togai's production host (real, billable events).")]
+SpecOption = Annotated[Path | None, typer.Option(
+    "--spec", help="Spec file; the bundled one when unset.", show_default=False)]
+ReportDir = Annotated[Path, typer.Option(help="Where report files are written.")]

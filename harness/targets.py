@@ -1,0 +1,77 @@
+"""Which target a command talks to: a URL given by the user, or the embedded reference target.
+
+Shared by every command so that the same rules hold everywhere: a URL must
+be http(s) with a host; Togai's production host is refused unless allowed
+explicitly (the harness sends real, billable events); on Togai's hosts the
+unauthenticated budget never exceeds the documented quota (5 per 30 minutes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from harness.redaction import Secret
+from harness.target import TargetConfig, running_target
+
+PRODUCTION_HOSTS = frozenset({"api.togai.com"})
+TOGAI_HOSTS = PRODUCTION_HOSTS | {"sandbox-api.togai.com"}
+TOGAI_UNAUTH_QUOTA = 5  # unauthenticated requests per IP per 30 minutes, documented
+DEFAULT_UNAUTH_BUDGET = 10
+EMBEDDED_TOKEN = "harness-embedded-token"
+
+
+class TargetError(ValueError):
+    """A target that cannot be used as given; the message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str
+    token: Secret
+    admin_token: Secret | None = None
+    max_body_bytes: int | None = None
+    embedded: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"embedded reference target ({self.base_url})" if self.embedded else self.base_url
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def validate_url(url: str, *, allow_production: bool = False) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetError(f"base URL {url!r} is not usable: give http(s)://host[:port], e.g. http://127.0.0.1:8080")
+    if host_of(url) in PRODUCTION_HOSTS and not allow_production:
+        raise TargetError(f"{host_of(url)} is Togai's production API and the harness sends real events: "
+                          "use https://sandbox-api.togai.com, or pass --allow-production if you mean it")
+    return url.rstrip("/")
+
+
+def unauth_budget(url: str, requested: int | None) -> int:
+    """The requests without valid credentials a run may send to ``url``."""
+    budget = DEFAULT_UNAUTH_BUDGET if requested is None else requested
+    return min(budget, TOGAI_UNAUTH_QUOTA) if host_of(url) in TOGAI_HOSTS else budget
+
+
+@contextlib.contextmanager
+def resolve(base_url: str | None, token: str | None, *, admin_token: str | None = None,
+            max_body_bytes: int | None = None, allow_production: bool = False,
+            embedded: TargetConfig | None = None) -> Iterator[Target]:
+    """The user's target, or the embedded reference target (started here, stopped on exit)."""
+    if base_url:
+        if not token:
+            raise TargetError(f"no token for {base_url}: pass --token or set HARNESS_TOKEN")
+        yield Target(validate_url(base_url, allow_production=allow_production), Secret(token),
+                     Secret(admin_token) if admin_token else None, max_body_bytes)
+        return
+    config = embedded or TargetConfig(tokens=(token or EMBEDDED_TOKEN,))
+    with running_target(config) as running:
+        yield Target(running.base_url, Secret(running.token), Secret(config.admin_token or ""),
+                     config.max_body_bytes, embedded=True)

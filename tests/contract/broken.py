@@ -1,0 +1,267 @@
+"""Deliberately broken targets: the reference target with one fault each.
+
+Every fault names the check that must catch it. A fault is either a change
+of the reference target's configuration or spec, a subclass overriding one
+decision, or a rewrite of its responses on the way out (``Rewrite``).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import yaml
+
+from harness.spec import Operation, bundled_spec_path
+from harness.target.app import TargetApp, _Answer, tenant_key
+from harness.target.config import DEFAULT_MAX_BODY_BYTES, TargetConfig
+from harness.target.store import Decision
+
+Headers = list[tuple[bytes, bytes]]
+Rewriter = Callable[[dict[str, Any], int, Headers, bytes], tuple[int, Headers, bytes]]
+
+
+class Rewrite:
+    """ASGI middleware: the wrapped target's responses, rewritten by ``rewrite(scope, status, headers, body)``."""
+
+    def __init__(self, app: TargetApp, rewrite: Rewriter) -> None:
+        self.app, self.rewrite = app, rewrite
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/_harness/"):
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            status, headers, body = self.rewrite(scope, start["status"], list(start["headers"]),
+                                                 message.get("body", b""))
+            headers = [(k, v) for k, v in headers if k != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, capture)
+
+
+def rewriting(rewrite: Rewriter) -> Callable[[TargetConfig], Any]:
+    return lambda config: Rewrite(TargetApp(config), rewrite)
+
+
+def _message(body: bytes) -> str:
+    try:
+        return str(msgspec.json.decode(body).get("message", ""))
+    except (msgspec.DecodeError, AttributeError):
+        return ""
+
+
+# -- subclasses: one decision of the reference target changed --------------------------------------
+class StoresRejectedBatch(TargetApp):
+    """Takes batches one over the limit (config), stores them, then answers 400."""
+
+    def _answer(self, operation: Operation, events: list[dict[str, Any]], decisions: list[Decision]) -> Any:
+        if operation.is_batch and len(events) > self.spec.batch_max_items:
+            raise _Answer(400, "Too many events.")
+        return super()._answer(operation, events, decisions)
+
+
+class RetryIsConflict(TargetApp):
+    def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
+        return [Decision.CONFLICT if d is Decision.RETRY else d
+                for d in super()._store_events(tenant, operation, events)]
+
+
+class IdsPerOperation(TargetApp):
+    """Keeps a separate idempotency namespace per operation (the contract shares one per tenant)."""
+
+    def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
+        return super()._store_events(tenant if operation == "ingest" else f"{tenant}-batch", operation, events)
+
+
+class LastWriteWins(TargetApp):
+    """Answers 202 to a conflicting event on /ingest."""
+
+    def _answer(self, operation: Operation, events: list[dict[str, Any]], decisions: list[Decision]) -> Any:
+        if not operation.is_batch:
+            return 202, b"", ()
+        return super()._answer(operation, events, decisions)
+
+
+class AllConflicts207(TargetApp):
+    def _answer(self, operation: Operation, events: list[dict[str, Any]], decisions: list[Decision]) -> Any:
+        if operation.is_batch and all(d is Decision.CONFLICT for d in decisions):
+            errors = [{"message": "Conflict.", "eventPayload": event} for event in events]
+            return 207, msgspec.json.encode({"errors": errors}), ()
+        return super()._answer(operation, events, decisions)
+
+
+class AnyToken(TargetApp):
+    """Takes any bearer token as the first tenant's."""
+
+    def _tenant(self, headers: dict[bytes, bytes], scope: dict[str, Any]) -> str:
+        if headers.get(b"authorization", b"").lower().startswith(b"bearer "):
+            return tenant_key(self.config.tokens[0])
+        return super()._tenant(headers, scope)
+
+
+class DropsEvents(TargetApp):
+    """Acknowledges every event but stores only six in seven."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        super().__init__(config)
+        self._seen = itertools.count(1)
+
+    def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
+        kept = [index for index in range(len(events)) if next(self._seen) % 7]
+        decisions = [Decision.NEW] * len(events)
+        stored = super()._store_events(tenant, operation, [events[index] for index in kept])
+        for index, decision in zip(kept, stored, strict=True):
+            decisions[index] = decision
+        return decisions
+
+
+class CountsBytes(TargetApp):
+    """``maxLength`` counted in UTF-8 bytes instead of characters."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        super().__init__(config)
+        for name, validator in list(self.validators.items()):
+            self.validators[name] = _ByteLengths(validator, self.spec.operations[name])
+
+
+class _ByteLengths:
+    def __init__(self, inner: Any, operation: Operation) -> None:
+        self.inner, self.operation = inner, operation
+
+    def problem(self, body: Any) -> str | None:
+        events = body.get(self.operation.envelope_key) if isinstance(body, dict) else None
+        for event in (events if self.operation.is_batch else [events]) if events else []:
+            name = event.get("schemaName") if isinstance(event, dict) else None
+            if isinstance(name, str) and len(name.encode()) > 50:
+                return "schemaName is too long"
+        return self.inner.problem(body)
+
+
+# -- response rewrites ----------------------------------------------------------------------------
+def _413(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return (413 if status == 422 else status), headers, body
+
+
+def _altered_echo(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status == 207:
+        answer = msgspec.json.decode(body)
+        for error in answer["errors"]:
+            error["eventPayload"].pop("dimensions", None)
+        body = msgspec.json.encode(answer)
+    return status, headers, body
+
+
+def _no_errors_list(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return status, headers, (b"{}" if status == 202 and body else body)
+
+
+def _text_errors(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status >= 400:
+        headers = [(k, b"text/plain" if k == b"content-type" else v) for k, v in headers]
+        body = _message(body).encode()
+    return status, headers, body
+
+
+def _traceback(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status == 400 and "JSON" in _message(body):
+        body = msgspec.json.encode({"message": 'Traceback (most recent call last):\n  File "/srv/ingest/app.py", '
+                                               "line 42, in parse\nJSONDecodeError"})
+    return status, headers, body
+
+
+def _json_500(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return (500 if status == 400 and "not valid JSON" in _message(body) else status), headers, body
+
+
+def _403(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return (403 if status == 401 else status), headers, body
+
+
+def _no_retry_after(scope: dict[str, Any], status: int, headers: Headers,
+                    body: bytes) -> tuple[int, Headers, bytes]:
+    return status, [(k, v) for k, v in headers if k != b"retry-after"], body
+
+
+def _retry_after_zero(scope: dict[str, Any], status: int, headers: Headers,
+                      body: bytes) -> tuple[int, Headers, bytes]:
+    return status, [(k, b"0" if k == b"retry-after" else v) for k, v in headers], body
+
+
+# -- spec edits: the target validates against a looser schema -------------------------------------
+def _without(*path: str, keyword: str) -> Callable[[dict[str, Any]], None]:
+    def edit(document: dict[str, Any]) -> None:
+        node = document
+        for part in path:
+            node = node[part]
+        del node[keyword]
+    return edit
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    check: str  # the check that must name it
+    description: str
+    make_app: Callable[[TargetConfig], Any] = TargetApp
+    config: dict[str, Any] = field(default_factory=dict)
+    spec_edit: Callable[[dict[str, Any]], None] | None = None
+    checks: tuple[str, ...] = ()  # what the proving run runs; the fault's check when empty
+    told_body_limit: int | None = None  # what the harness is told of the byte limit (the real one when None)
+
+    def target_config(self, token: str, spec_dir: Path) -> TargetConfig:
+        config = dict(self.config)
+        if self.spec_edit is not None:
+            document = copy.deepcopy(yaml.safe_load(bundled_spec_path().read_text()))
+            self.spec_edit(document)
+            path = spec_dir / f"{self.name}.yaml"
+            path.write_text(yaml.safe_dump(document, sort_keys=False))
+            config["spec_path"] = path
+        return TargetConfig(tokens=(token,), **config)
+
+
+SLOW = {"rate": 2.0}  # throttles within a probe run
+FAULTS = (
+    Fault("accepts_over_limit", "batch_limit", "takes maxItems + 1 events", config={"batch_max": 1001}),
+    Fault("rejects_exact_limit", "batch_limit", "refuses exactly maxItems events", config={"batch_max": 999}),
+    Fault("stores_rejected_batch", "batch_limit", "stores a batch it rejects", StoresRejectedBatch,
+          config={"batch_max": 1001}),
+    Fault("byte_limit_413", "byte_limit", "answers 413, not 422, over the byte limit", rewriting(_413)),
+    Fault("byte_limit_off_by_one", "byte_limit", "refuses a body of exactly the limit",
+          config={"max_body_bytes": DEFAULT_MAX_BODY_BYTES - 1}, told_body_limit=DEFAULT_MAX_BODY_BYTES),
+    Fault("ignores_value_pattern", "field_constraints", "accepts a non-numeric attribute value",
+          spec_edit=_without("components", "schemas", "Attribute", "properties", "value", keyword="pattern")),
+    Fault("loose_timestamps", "field_constraints", "accepts timestamps that are not RFC 3339",
+          spec_edit=_without("components", "schemas", "Event", "properties", "timestamp", keyword="format")),
+    Fault("counts_bytes", "field_constraints", "counts maxLength in bytes", CountsBytes),
+    Fault("retry_is_conflict", "idempotency", "rejects an idempotent retry as a conflict", RetryIsConflict),
+    Fault("ids_per_operation", "partial_failure", "keeps ids per operation, not per tenant", IdsPerOperation),
+    Fault("last_write_wins", "partial_failure", "answers 202 to a conflict on /ingest", LastWriteWins),
+    Fault("all_conflicts_207", "partial_failure", "answers 207 when every event conflicts", AllConflicts207),
+    Fault("altered_echo", "partial_failure", "echoes rejected events changed", rewriting(_altered_echo)),
+    Fault("no_errors_list", "partial_failure", "answers a batch's 202 without an errors list",
+          rewriting(_no_errors_list)),
+    Fault("text_errors", "error_responses", "serves errors as text/plain", rewriting(_text_errors)),
+    Fault("leaks_traceback", "error_responses", "leaks a traceback for malformed JSON", rewriting(_traceback)),
+    Fault("json_500", "error_responses", "answers 500 to malformed JSON", rewriting(_json_500)),
+    Fault("any_token", "auth", "accepts any bearer token", AnyToken),
+    Fault("forbidden_not_401", "auth", "answers 403, not 401, to bad credentials", rewriting(_403)),
+    Fault("no_retry_after", "throttling", "throttles without Retry-After", rewriting(_no_retry_after),
+          config=SLOW, checks=("idempotency", "throttling")),
+    Fault("retry_after_zero", "throttling", "says Retry-After: 0 and throttles again", rewriting(_retry_after_zero),
+          config=SLOW, checks=("idempotency", "throttling")),
+    Fault("drops_events", "accounting", "acknowledges events it does not store", DropsEvents,
+          checks=("idempotency", "partial_failure", "accounting")),
+)

@@ -1,0 +1,32 @@
+"""The contract suite as a pytest run: green on the reference target, red with the check named on a broken one."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.target import TargetConfig, running_target
+from tests.contract.broken import FAULTS
+
+TOKEN = "suite-tenant"
+
+
+def test_suite_fails_the_check_a_broken_target_breaks(pytester: pytest.Pytester,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    fault = next(fault for fault in FAULTS if fault.name == "last_write_wins")
+    with running_target(TargetConfig(tokens=(TOKEN,)), make_app=fault.make_app) as target:
+        monkeypatch.setenv("HARNESS_BASE_URL", target.base_url)
+        monkeypatch.setenv("HARNESS_TOKEN", TOKEN)
+        monkeypatch.setenv("HARNESS_MAX_EXAMPLES", "5")
+        result = pytester.runpytest_subprocess("--pyargs", "harness.contract.suite", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1, passed=7, skipped=2)  # byte limit unknown, no 429 seen
+    result.stdout.fnmatch_lines(["*test_contract[[]partial_failure[]]*", "*expected 400, got 202*"])
+    assert TOKEN not in result.stdout.str()
+
+
+def test_suite_passes_on_the_embedded_target(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HARNESS_BASE_URL", "HARNESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HARNESS_MAX_EXAMPLES", "5")
+    result = pytester.runpytest_subprocess("--pyargs", "harness.contract.suite", "-p", "no:cacheprovider")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0 and outcomes["passed"] >= 8, result.stdout.str()
