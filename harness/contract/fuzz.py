@@ -46,6 +46,7 @@ def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,
         "seed": seed,
         "headers": {"Authorization": f"Bearer {token.reveal()}"},
         "rate-limit": "auto",
+        "cache": {"enabled": False},  # a run is judged on its own cases, and writes nothing into the cwd
         "generation": {"mode": "all", "max-examples": max_examples},
         "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True},
                    "stateful": {"enabled": False}},
