@@ -139,8 +139,10 @@ def serve(
 
 
 from harness.contract.cli import contract  # noqa: E402  (commands register on the app above)
+from harness.load.cli import load  # noqa: E402
 
 app.command(help=contract.__doc__)(contract)
+app.command(help=load.__doc__, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(load)
 
 
 def main() -> None:

@@ -13,7 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpx
+
+from harness.errors import HarnessError
 from harness.redaction import Secret
+from harness.spec import Spec
 from harness.target import TargetConfig, running_target
 
 PRODUCTION_HOSTS = frozenset({"api.togai.com"})
@@ -23,8 +27,8 @@ DEFAULT_UNAUTH_BUDGET = 10
 EMBEDDED_TOKEN = "harness-embedded-token"
 
 
-class TargetError(ValueError):
-    """A target that cannot be used as given; the message says what to do instead."""
+class TargetError(HarnessError):
+    """A target that cannot be used as given, or does not answer; the message says what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -75,3 +79,20 @@ def resolve(base_url: str | None, token: str | None, *, admin_token: str | None 
     with running_target(config) as running:
         yield Target(running.base_url, Secret(running.token), Secret(config.admin_token or ""),
                      config.max_body_bytes, embedded=True)
+
+
+def preflight(spec: Spec, target: Target, timeout: float) -> None:
+    """One authenticated, invalid request (nothing is stored): is the target there, and is the token taken?"""
+    operation = spec.single
+    try:
+        response = httpx.post(f"{target.base_url}{operation.path}", content=b"{}", timeout=timeout, headers={
+            "Authorization": f"Bearer {target.token.reveal()}", "Content-Type": "application/json"})
+    except httpx.ConnectError as error:
+        raise TargetError(f"target unreachable at {target.base_url}: {error}; is it running?") from None
+    except httpx.TimeoutException:
+        raise TargetError(f"target at {target.base_url} did not answer within {timeout:.0f}s") from None
+    except httpx.HTTPError as error:
+        reason = str(error) or type(error).__name__
+        raise TargetError(f"cannot talk to {target.base_url}: {reason}") from None
+    if response.status_code in (401, 403):
+        raise TargetError(f"the target refused the token ({response.status_code}): check --token / HARNESS_TOKEN")

@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 
 from harness.contract.console import progress, show
-from harness.contract.fuzz import HarnessError
 from harness.contract.report import write_reports
 from harness.contract.runner import ALL_CHECKS, ContractOptions, run_contract
+from harness.errors import HarnessError
 from harness.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
 from harness.spec import SpecError, load_spec
-from harness.targets import TargetError, resolve, unauth_budget
+from harness.targets import resolve, unauth_budget
 from harness.terminal import err, fail, out
 
 
@@ -60,7 +60,7 @@ def contract(
                 report = run_contract(target, options, on_stage)
     except SpecError as error:
         fail(f"the spec cannot be used: {error.problems[0] if error.problems else error}")
-    except (HarnessError, TargetError, OSError) as error:
+    except (HarnessError, OSError) as error:
         fail(str(error))
     show(report, out)
     for path in write_reports(report, report_dir):

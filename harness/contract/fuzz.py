@@ -23,6 +23,7 @@ from harness.contract import schemathesis_checks
 from harness.contract.judges import THROTTLING
 from harness.contract.model import Exchange, Finding, Results, redact_headers
 from harness.contract.session import UnauthBudget
+from harness.errors import HarnessError
 from harness.redaction import Secret
 from harness.spec import Spec
 
@@ -31,10 +32,6 @@ IGNORED_AUTH_REQUESTS = 4  # two per operation: no credentials, then invalid one
 _BUILT_IN = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
              "response_schema_conformance", "response_headers_conformance", "negative_data_rejection",
              "positive_data_acceptance", "missing_required_header", "unsupported_method")
-
-
-class HarnessError(Exception):
-    """The run could not be carried out (target unreachable, unusable spec): exit 2, one line."""
 
 
 def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,

@@ -14,18 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 from harness.contract import probes
-from harness.contract.fuzz import FUZZ, HarnessError, run_schemathesis
+from harness.contract.fuzz import FUZZ, run_schemathesis
 from harness.contract.judges import THROTTLING
 from harness.contract.model import CheckResult, Results, Verdict
 from harness.contract.probes import ProbeContext
 from harness.contract.readback import ReadBack
 from harness.contract.session import ProbeSession, UnauthBudget
 from harness.factory import EventFactory
-from harness.spec import Spec, load_spec
-from harness.targets import Target
+from harness.spec import load_spec
+from harness.targets import Target, preflight
 
 OUR_CHECKS = (*probes.PROBES, THROTTLING, probes.ACCOUNTING)
 ALL_CHECKS = (*OUR_CHECKS, FUZZ)
@@ -70,23 +68,6 @@ class ContractReport:
                 "passed": sum(r.verdict is Verdict.PASSED for r in self.results), "failed": len(self.failed),
                 "skipped": sum(r.verdict is Verdict.SKIPPED for r in self.results),
                 "notes": self.notes, "results": [result.to_dict() for result in self.results]}
-
-
-def preflight(spec: Spec, target: Target, timeout: float) -> None:
-    """One authenticated, invalid request (nothing is stored): is the target there, and is the token taken?"""
-    operation = spec.single
-    try:
-        response = httpx.post(f"{target.base_url}{operation.path}", content=b"{}", timeout=timeout, headers={
-            "Authorization": f"Bearer {target.token.reveal()}", "Content-Type": "application/json"})
-    except httpx.ConnectError as error:
-        raise HarnessError(f"target unreachable at {target.base_url}: {error}; is it running?") from None
-    except httpx.TimeoutException:
-        raise HarnessError(f"target at {target.base_url} did not answer within {timeout:.0f}s") from None
-    except httpx.HTTPError as error:
-        reason = str(error) or type(error).__name__
-        raise HarnessError(f"cannot talk to {target.base_url}: {reason}") from None
-    if response.status_code in (401, 403):
-        raise HarnessError(f"the target refused the token ({response.status_code}): check --token / HARNESS_TOKEN")
 
 
 def run_contract(target: Target, options: ContractOptions,

@@ -1,0 +1,178 @@
+"""Exact latencies and ingestion counts of a Locust run, aggregated across workers, written as JSON.
+
+Locust's own statistics round response times into buckets; SLOs on
+percentiles need exact values, so every request is also recorded in an HDR
+histogram (microseconds, 3 significant digits), overall and per time window
+for the latency-over-time chart. Workers send what they recorded since their
+last report through Locust's ``report_to_master`` event; the master (or a
+local run) merges it and, when Locust quits, writes the summary to the path
+given by ``--harness-summary``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hdrh.histogram import HdrHistogram
+from locust import events
+from locust.env import Environment
+from locust.runners import WorkerRunner
+
+from harness.load.slo import PERCENTILES
+
+LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3
+THROTTLED = 429
+
+
+def histogram() -> HdrHistogram:
+    return HdrHistogram(LOWEST_US, HIGHEST_US, DIGITS)
+
+
+@dataclass
+class Tally:
+    """What one process saw since its last report (or all of it, on the master)."""
+
+    requests: int = 0
+    failures: int = 0
+    throttled: int = 0
+    accepted_events: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    latency: HdrHistogram = field(default_factory=histogram)
+    windows: dict[int, HdrHistogram] = field(default_factory=dict)  # window start (s since run start) -> latencies
+    window_counts: dict[int, Counter[str]] = field(default_factory=dict)  # ... -> ok / throttled / failed
+    retry_after: Counter[str] = field(default_factory=Counter)
+    steps: list[dict[str, Any]] = field(default_factory=list)  # throttle steps, from the pacer
+
+    def to_message(self) -> dict[str, Any]:
+        return {"requests": self.requests, "failures": self.failures, "throttled": self.throttled,
+                "accepted_events": self.accepted_events, "statuses": dict(self.statuses),
+                "latency": self.latency.encode().decode(), "retry_after": dict(self.retry_after),
+                "windows": {str(k): v.encode().decode() for k, v in self.windows.items()},
+                "window_counts": {str(k): dict(v) for k, v in self.window_counts.items()}, "steps": self.steps}
+
+    def merge(self, message: dict[str, Any]) -> None:
+        self.requests += message["requests"]
+        self.failures += message["failures"]
+        self.throttled += message["throttled"]
+        self.accepted_events += message["accepted_events"]
+        self.statuses.update(message["statuses"])
+        self.retry_after.update(message["retry_after"])
+        self.latency.decode_and_add(message["latency"].encode())
+        for key, encoded in message["windows"].items():
+            self.windows.setdefault(int(key), histogram()).decode_and_add(encoded.encode())
+        for key, counts in message["window_counts"].items():
+            self.window_counts.setdefault(int(key), Counter()).update(counts)
+        self.steps.extend(message["steps"])
+
+
+class Recorder:
+    """One per Locust process; the locustfiles reach it as ``RECORDER``."""
+
+    def __init__(self) -> None:
+        self.tally = Tally()
+        self.environment: Environment | None = None
+        self.started = time.time()
+        self.window = 1
+        self.workers: set[str] = set()
+        self.summary_path: Path | None = None
+
+    # -- recording (every process) --------------------------------------
+    def on_request(self, response_time: float, response: Any = None, exception: BaseException | None = None,
+                   **_: Any) -> None:
+        """Locust's ``request`` event: every request any user makes, with its exact time in ms."""
+        self.request(getattr(response, "status_code", None), response_time / 1000, exception is not None)
+
+    def request(self, status: int | None, seconds: float, failed: bool) -> None:
+        tally = self.tally
+        tally.requests += 1
+        micros = min(max(int(seconds * 1_000_000), LOWEST_US), HIGHEST_US)
+        tally.latency.record_value(micros)
+        key = int(time.time() - self.started) // self.window * self.window
+        window = tally.windows.get(key)
+        if window is None:
+            window = tally.windows[key] = histogram()
+            tally.window_counts[key] = Counter()
+        window.record_value(micros)
+        tally.statuses[str(status) if status is not None else "error"] += 1
+        outcome = "throttled" if status == THROTTLED else "failed" if failed else "ok"
+        tally.window_counts[key][outcome] += 1
+        if status == THROTTLED:
+            tally.throttled += 1
+        elif failed:
+            tally.failures += 1
+
+    def accepted(self, count: int) -> None:
+        self.tally.accepted_events += count
+
+    def retry_after(self, value: str) -> None:
+        self.tally.retry_after[value] += 1
+
+    def step(self, result: dict[str, Any]) -> None:
+        self.tally.steps.append(result)
+
+    # -- Locust wiring ----------------------------------------------------
+    def install(self, environment: Environment) -> None:
+        self.environment = environment
+        options = environment.parsed_options
+        run_time = getattr(options, "run_time", None) or 60
+        self.window = max(1, int(run_time) // 120)  # at most about 120 windows, whatever the run time
+        path = getattr(options, "harness_summary", "")
+        self.summary_path = Path(path) if path else None
+        environment.events.request.add_listener(self.on_request)
+        environment.events.test_start.add_listener(lambda **_: self._restart())
+        environment.events.report_to_master.add_listener(self._report)
+        environment.events.worker_report.add_listener(self._merge)
+        environment.events.quit.add_listener(lambda **_: self.write())
+
+    def _restart(self) -> None:
+        self.started = time.time()
+
+    def _report(self, client_id: str, data: dict[str, Any]) -> None:
+        data["harness"] = self.tally.to_message()
+        self.tally = Tally()
+
+    def _merge(self, client_id: str, data: dict[str, Any]) -> None:
+        if "harness" in data:
+            self.workers.add(client_id)
+            self.tally.merge(data["harness"])
+
+    def summary(self) -> dict[str, Any]:
+        tally = self.tally
+        elapsed = max(time.time() - self.started, 1e-9)
+        latency = {f"p{p:g}": tally.latency.get_value_at_percentile(p) / 1000 for p in PERCENTILES}
+        latency["max"] = tally.latency.get_max_value() / 1000
+        latency["mean"] = tally.latency.get_mean_value() / 1000
+        windows = [{"t": key, "requests": sum(tally.window_counts.get(key, {}).values()),
+                    **{f"p{p:g}": hist.get_value_at_percentile(p) / 1000 for p in (50.0, 95.0, 99.0)},
+                    **dict(tally.window_counts.get(key, {}))}
+                   for key, hist in sorted(tally.windows.items())]
+        return {"elapsed_s": elapsed, "requests": tally.requests, "failures": tally.failures,
+                "throttled": tally.throttled, "accepted_events": tally.accepted_events,
+                "requests_per_s": tally.requests / elapsed, "events_per_s": tally.accepted_events / elapsed,
+                "statuses": dict(tally.statuses), "latency_ms": latency, "retry_after": dict(tally.retry_after),
+                "window_s": self.window, "windows": windows, "steps": tally.steps,
+                "workers": sorted(self.workers)}
+
+    def write(self) -> None:
+        if self.summary_path is None or isinstance(self.environment and self.environment.runner, WorkerRunner):
+            return
+        self.summary_path.parent.mkdir(parents=True, exist_ok=True)
+        self.summary_path.write_text(json.dumps(self.summary(), indent=2))
+
+
+RECORDER = Recorder()
+
+
+@events.init_command_line_parser.add_listener
+def _arguments(parser: Any) -> None:
+    parser.add_argument("--harness-summary", default="", help="Write the harness's JSON summary here on quit")
+
+
+@events.init.add_listener
+def _install(environment: Environment, **_: Any) -> None:
+    RECORDER.install(environment)

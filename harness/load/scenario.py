@@ -1,0 +1,92 @@
+"""What every locustfile shares: the target's token, the spec, unique batches, and how answers count.
+
+A locustfile stays short: it subclasses ``IngestionUser`` and calls
+``send_batch`` or ``send_event``. Answers are judged here: 202 and 207 are
+successes (207 counts only its accepted events), 429 is *throttled* (not a
+failure; its ``Retry-After`` is recorded), anything else is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import msgspec
+from locust import FastHttpUser, constant_throughput, events
+
+from harness.factory import EventFactory
+from harness.load.recorder import RECORDER, THROTTLED
+from harness.spec import load_spec
+
+TOKEN_ENV = "HARNESS_TOKEN"
+ACCEPTED = (202, 207)
+
+
+@events.init_command_line_parser.add_listener
+def _arguments(parser: Any) -> None:
+    parser.add_argument("--batch-size", type=int, default=0, help="Events per batch (the spec's maxItems when 0)")
+    parser.add_argument("--spec", default="", help="Spec file (the bundled one when empty)")
+    parser.add_argument("--user-rate", type=float, default=0.0,
+                        help="Requests per second per user (closed loop, Locust's constant_throughput); 0: no wait")
+
+
+class BatchTemplate:
+    """A batch body serialised once, whose ids are made unique per request by one bytes replace.
+
+    Building 1000 events per request costs milliseconds of the load
+    generator's CPU; replacing a marker in the ids of a prepared body costs
+    microseconds, so payloads are prepared off the hot path and still unique.
+    """
+
+    def __init__(self, factory: EventFactory, size: int) -> None:
+        events_ = factory.events(size)
+        for event in events_:
+            event["id"] = f"{event['id']}-\x00ID\x00"
+        self.body = msgspec.json.encode(factory.batch_body(events=events_))
+        self.marker = msgspec.json.encode("\x00ID\x00")[1:-1]  # the marker as JSON writes it
+        self.size = size
+        self._count = 0
+
+    def next(self) -> bytes:
+        self._count += 1
+        return self.body.replace(self.marker, b"%010x" % self._count)
+
+
+class IngestionUser(FastHttpUser):
+    abstract = True
+    concurrency = 50  # requests a user may have in flight (the pacer starts many at once)
+
+    def on_start(self) -> None:
+        options = self.environment.parsed_options
+        self.spec = load_spec(getattr(options, "spec", "") or None)
+        token = os.environ.get(TOKEN_ENV, "")
+        self.headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        self.factory = EventFactory(self.spec, namespace=f"load-{uuid.uuid4().hex[:12]}")
+        self.batch_size = getattr(options, "batch_size", 0) or self.spec.batch_max_items
+        self.template = BatchTemplate(self.factory, self.batch_size)
+        self.last_retry_after = "missing"  # of the latest 429
+        if getattr(options, "user_rate", 0):
+            self.wait_time = constant_throughput(options.user_rate)
+
+    def send_batch(self, body: bytes | None = None, size: int | None = None) -> int | None:
+        return self._post(self.spec.batch.path, body if body is not None else self.template.next(),
+                          size or self.template.size, batch=True)
+
+    def send_event(self) -> int | None:
+        return self._post(self.spec.single.path, msgspec.json.encode(self.factory.single_body()), 1, batch=False)
+
+    def _post(self, path: str, body: bytes, size: int, *, batch: bool) -> int | None:
+        with self.client.post(path, data=body, headers=self.headers, catch_response=True) as response:
+            status = response.status_code
+            if status in ACCEPTED:
+                rejected = len(msgspec.json.decode(response.content).get("errors", [])) if status == 207 else 0
+                RECORDER.accepted(size - rejected)
+                response.success()
+            elif status == THROTTLED:
+                self.last_retry_after = response.headers.get("Retry-After", "missing")
+                RECORDER.retry_after(self.last_retry_after)
+                response.success()  # throttled, not failed: counted apart by the recorder
+            else:
+                response.failure(f"{status}: {(response.text or '')[:200]}")
+            return status

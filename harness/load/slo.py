@@ -1,0 +1,74 @@
+"""Service-level objectives: ``p95<300ms,p99<1s,errors<0.1%,events_per_s>=20000`` parsed and judged.
+
+Latency percentiles come from the exact HDR histogram of the run, never from
+Locust's rounded buckets. ``errors`` is the share of requests that failed
+(429 is throttled, not an error); rates are per second over the run.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from harness.durations import parse_duration
+
+_OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
+_SLO = re.compile(r"^\s*(?P<metric>[a-z_0-9.]+)\s*(?P<op><=|>=|<|>)\s*(?P<value>[0-9.]+)\s*(?P<unit>ms|s|%)?\s*$")
+_RATES = ("events_per_s", "requests_per_s")
+PERCENTILES = (50.0, 75.0, 90.0, 95.0, 99.0, 99.9, 99.99)  # recorded by every run
+
+
+@dataclass(frozen=True)
+class Slo:
+    text: str
+    metric: str
+    op: str
+    threshold: float  # ms for latencies, a fraction for errors, per second for rates
+
+    def measure(self, summary: dict[str, Any]) -> float:
+        if self.metric == "errors":
+            return summary["failures"] / summary["requests"] if summary["requests"] else 0.0
+        if self.metric in _RATES:
+            return float(summary[self.metric])
+        return float(summary["latency_ms"][self.metric])
+
+    def met(self, summary: dict[str, Any]) -> tuple[bool, float]:
+        value = self.measure(summary)
+        return _OPERATORS[self.op](value, self.threshold), value
+
+    def show(self, value: float) -> str:
+        if self.metric == "errors":
+            return f"{value:.3%}"
+        if self.metric in _RATES:
+            return f"{value:,.0f}/s"
+        return f"{value:.1f} ms"
+
+
+def parse_slos(text: str) -> list[Slo]:
+    """Parse a comma-separated SLO list; a ``ValueError`` names the part that cannot be read."""
+    slos = []
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        match = _SLO.match(part)
+        if match is None:
+            raise ValueError(f"SLO {part!r}: write METRIC<VALUE, e.g. p95<300ms, errors<0.1%, events_per_s>=20000")
+        metric, unit, value = match["metric"], match["unit"], float(match["value"])
+        if re.fullmatch(r"p\d+(\.\d+)?|max|mean", metric):
+            if unit == "%":
+                raise ValueError(f"SLO {part!r}: a latency takes ms or s")
+            value = parse_duration(f"{match['value']}{unit or 'ms'}") * 1000
+            if metric not in ("max", "mean"):
+                if float(metric[1:]) not in PERCENTILES:
+                    raise ValueError(f"SLO {part!r}: percentiles recorded are "
+                                     f"{', '.join(f'p{p:g}' for p in PERCENTILES)}")
+                metric = f"p{float(metric[1:]):g}"
+        elif metric == "errors":
+            value = value / 100 if unit == "%" else value
+        elif metric not in _RATES:
+            raise ValueError(f"SLO {part!r}: unknown metric {metric}; use pNN, max, mean, errors, "
+                             f"{', '.join(_RATES)}")
+        slos.append(Slo(part, metric, match["op"], value))
+    return slos

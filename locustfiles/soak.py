@@ -1,0 +1,15 @@
+"""Soak: a steady load for a long time; the harness reports latency and error drift over the run.
+
+    HARNESS_TOKEN=... locust -f locustfiles/soak.py --host URL --headless -u 4 -t 30m \
+        --user-rate 5 [--batch-size 100]
+"""
+
+from locust import task
+
+from harness.load.scenario import IngestionUser
+
+
+class Soak(IngestionUser):
+    @task
+    def batch(self) -> None:
+        self.send_batch()
