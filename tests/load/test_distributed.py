@@ -1,0 +1,47 @@
+"""Locust's own distributed mode: a master and two workers on loopback, one aggregated summary."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from harness.target import TargetConfig, running_target
+from tests.load.conftest import TOKEN, harness_load
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_master_with_two_workers_aggregates_both(tmp_path: Path) -> None:
+    port = free_port()
+    environment = {**os.environ, "HARNESS_TOKEN": TOKEN}
+    worker_command = [sys.executable, "-m", "harness", "load", "--worker", "--master-host", "127.0.0.1",
+                      "--master-port", str(port)]
+    with running_target(TargetConfig(tokens=(TOKEN,), rate=1000)) as target:
+        workers = [subprocess.Popen(worker_command, env=environment, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL) for _ in range(2)]
+        try:
+            result, report = harness_load("--master", "--expect-workers", "2", "--master-port", str(port),
+                                          "--base-url", target.base_url, "--admin-token",
+                                          target.config.admin_token or "", "--users", "4", "--run-time", "4s",
+                                          "--batch-size", "50", cwd=tmp_path)
+        finally:
+            deadline = time.monotonic() + 30
+            for worker in workers:
+                try:
+                    worker.wait(timeout=max(deadline - time.monotonic(), 1))
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = report["summary"]
+    assert len(summary["workers"]) == 2
+    assert summary["accepted_events"] > 0 and report["accounting"]["balanced"]
+    assert [worker.returncode for worker in workers] == [0, 0]

@@ -1,0 +1,59 @@
+"""The throttle scenario finds the onset where it is, and flags targets that throttle wrongly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.target import TargetConfig, running_target
+from tests.contract.broken import FAULTS
+from tests.load.conftest import TOKEN, harness_load
+
+SHORT_STEPS = ("--step-seconds", "2", "--rest-seconds", "1")
+
+
+def throttle_run(tmp_path: Path, rate: float, expect: float, make_app: Any = None) -> tuple[int, dict[str, Any]]:
+    options = {"make_app": make_app} if make_app else {}
+    with running_target(TargetConfig(tokens=(TOKEN,), rate=rate), **options) as target:
+        result, report = harness_load("--scenario", "throttle", "--base-url", target.base_url,
+                                      "--admin-token", target.config.admin_token or "",
+                                      "--expect-quota", str(expect), *SHORT_STEPS, cwd=tmp_path)
+    assert report is not None, result.stderr
+    return result.returncode, report
+
+
+def failed(report: dict[str, Any]) -> set[str]:
+    return {finding["name"] for finding in report["throttle"]["findings"] if not finding["passed"]}
+
+
+@pytest.mark.parametrize("quota", [20.0, 50.0])
+def test_onset_found_within_tolerance(tmp_path: Path, quota: float) -> None:
+    code, report = throttle_run(tmp_path, rate=quota, expect=quota)
+    assert code == 0, report["breaches"]
+    throttle = report["throttle"]
+    assert abs(throttle["measured_quota"] - quota) <= 0.1 * quota
+    assert throttle["highest_clear_rate"] < quota < throttle["lowest_throttled_rate"]
+    assert report["accounting"]["balanced"]
+    assert (tmp_path / "out" / "throttle-curve.png").stat().st_size > 1000
+
+
+def test_throttling_at_half_the_quota_is_flagged(tmp_path: Path) -> None:
+    code, report = throttle_run(tmp_path, rate=25.0, expect=50.0)
+    assert code == 1
+    assert failed(report) == {"no throttling below the quota", "throttles past the quota"}
+
+
+def test_a_target_that_never_throttles_is_flagged(tmp_path: Path) -> None:
+    code, report = throttle_run(tmp_path, rate=1_000_000.0, expect=20.0)
+    assert code == 1
+    assert "throttles past the quota" in failed(report)
+    assert any("no sustained 429 up to 40 req/s" in breach for breach in report["breaches"])
+
+
+def test_429_without_retry_after_is_flagged(tmp_path: Path) -> None:
+    fault = next(fault for fault in FAULTS if fault.name == "no_retry_after")
+    code, report = throttle_run(tmp_path, rate=20.0, expect=20.0, make_app=fault.make_app)
+    assert code == 1
+    assert failed(report) == {"429 carries Retry-After"}
