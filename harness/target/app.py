@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import unquote
 
 import msgspec
 
@@ -27,6 +28,7 @@ from harness.factory import ID_FIELD
 from harness.spec import Operation, Spec, load_spec
 from harness.target.config import TargetConfig
 from harness.target.faults import Faults
+from harness.target.scenario import Scenarios
 from harness.target.store import Decision, EventStore, prepare
 from harness.target.throttle import Throttle
 from harness.target.validation import RequestValidator
@@ -55,6 +57,13 @@ class _ClientGone(Exception):
     pass
 
 
+class _Drop(Exception):
+    """Raised to cut the connection after the status line (a scenario's ``drop``)."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
 def tenant_key(token: str) -> str:
     """How a tenant is named in storage and stats: never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()[:16]
@@ -72,6 +81,7 @@ class TargetApp:
         self.unauth_throttle = (Throttle(config.unauth_quota / config.unauth_window, config.unauth_quota)
                                 if config.unauth_quota else None)
         self.faults = Faults.starting(config.latency, config.error_ratio, config.outage)
+        self.scenarios = Scenarios(self.spec)
         self.store = EventStore(config.db)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harness-store")
         self.started = time.time()
@@ -89,11 +99,15 @@ class TargetApp:
             status, body, headers = answer.status, _encode({"message": answer.message}), answer.headers
         except _ClientGone:
             return
+        except _Drop as drop:  # promise a body, send none, return: the server closes the connection
+            await send({"type": "http.response.start", "status": drop.status,
+                        "headers": [(b"content-length", b"1000"), _JSON]})
+            return
         except Exception:
             log.exception("unforeseen error on %s %s", scope.get("method"), scope.get("path"))
             status, body, headers = 500, _encode({"message": "Internal error."}), ()
         response_headers = [(b"content-length", str(len(body)).encode()), *headers]
-        if body:
+        if body and all(name != b"content-type" for name, _ in headers):
             response_headers.append(_JSON)
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
         await send({"type": "http.response.body", "body": body})
@@ -125,6 +139,17 @@ class TargetApp:
             raise _Answer(405, f"{operation.path} takes {operation.method} only.",
                           ((b"allow", operation.method.encode()),))
         headers = dict(scope["headers"])
+        raw: bytes | None = None
+        if self.scenarios.current is not None:
+            raw = await self._read_body(headers, receive)
+            scripted = self.scenarios.take(operation, headers, raw)
+            if scripted is not None:
+                if scripted.drop:
+                    raise _Drop(scripted.response.status_code)
+                answer = scripted.response
+                return answer.status_code, answer.content, tuple(
+                    (name.lower().encode(), value.encode()) for name, value in answer.headers.multi_items()
+                    if name.lower() != "content-length")
         tenant = self._tenant(headers, scope)
         retry_after = self.throttle.admit((tenant, operation.operation_id))
         if retry_after is not None:
@@ -137,7 +162,8 @@ class TargetApp:
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if content_type != b"application/json":
             raise _Answer(400, "Content-Type must be application/json.")
-        raw = await self._read_body(headers, receive)
+        if raw is None:
+            raw = await self._read_body(headers, receive)
         try:
             body = _decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError) as error:
@@ -219,6 +245,20 @@ class TargetApp:
         assert self.config.admin_token is not None
         if not hmac.compare_digest(given, self.config.admin_token.encode()):
             raise _Answer(401, "The admin API needs the X-Harness-Admin header with the admin token.")
+        if route == "scenario":
+            if method == "PUT":
+                try:
+                    return 200, _encode(self.scenarios.set(_decode(await self._read_body(headers, receive)))), ()
+                except (msgspec.DecodeError, ValueError) as error:
+                    raise _Answer(400, str(error)[:500]) from None
+            if method == "DELETE":
+                self.scenarios.clear()
+            return 200, _encode(self.scenarios.describe()), ()
+        if route == "requests" and method == "GET":
+            query = dict(part.split("=", 1) for part in scope.get("query_string", b"").decode().split("&")
+                         if "=" in part)
+            return 200, _encode({"requests": self.scenarios.requests(unquote(query["label"])
+                                                                      if "label" in query else None)}), ()
         if route == "faults":
             if method == "PUT":
                 try:

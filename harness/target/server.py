@@ -7,6 +7,7 @@ free port with no race, and the bound URL is known before the first request.
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import socket
 import threading
@@ -40,6 +41,16 @@ class RunningTarget:
 
     def __repr__(self) -> str:
         return f"RunningTarget(base_url={self.base_url!r})"
+
+
+class _QuietDrops(logging.Filter):
+    """A scenario's ``drop`` cuts a response short on purpose: not an error worth a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("ASGI callable returned without completing response")
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -1,0 +1,55 @@
+"""Which adapter drives which SDK: built-in names, a ``togai_harness.sdk_adapters`` entry point, or a path.
+
+An adapter is a factory ``make(base_url, token)`` returning an object with
+``send_event(event: dict)`` and ``send_batch(events: list[dict])``: each
+sends through the SDK and returns what the SDK returned, or lets what it
+raised propagate. Write one for your SDK in a few lines and name it by
+``package.module:make`` or ``path/to/adapter.py:make``, or publish it as an
+entry point in the group ``togai_harness.sdk_adapters``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from harness.errors import HarnessError
+
+ENTRY_POINT_GROUP = "togai_harness.sdk_adapters"
+_HERE = Path(__file__).resolve().parent / "adapters"
+
+
+@dataclass(frozen=True)
+class AdapterRef:
+    name: str
+    reference: str  # "module:factory" or "file.py:factory", importable by the interpreter that runs it
+    package: str | None = None  # the PyPI package whose versions --sdk-version installs
+
+
+BUILT_IN = {
+    "togai-client": AdapterRef("togai-client", f"{_HERE / 'togai_sdk.py'}:make", "togai-client"),
+    "harness": AdapterRef("harness", "harness.sdk.adapters.harness_client:make"),
+}
+
+
+def find_adapter(name: str, package: str | None = None) -> AdapterRef:
+    if name in BUILT_IN:
+        return BUILT_IN[name]
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name == name:
+            return AdapterRef(name, entry.value, package)
+    if ":" in name:
+        return AdapterRef(name, name, package)
+    known = ", ".join([*BUILT_IN, *(e.name for e in entry_points(group=ENTRY_POINT_GROUP))])
+    raise HarnessError(f"no adapter {name!r}: use one of {known}, or module:factory / path/to/file.py:factory")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One column of the matrix: an adapter run by one interpreter (an SDK version's virtualenv)."""
+
+    label: str
+    adapter: AdapterRef
+    python: Path = Path(sys.executable)

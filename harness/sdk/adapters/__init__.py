@@ -1,0 +1,1 @@
+"""SDK adapters: each turns the contract's events into one SDK's calls. See ``harness.sdk.adapter``."""

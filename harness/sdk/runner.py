@@ -1,0 +1,102 @@
+"""Runs each SDK version through the cases against the target and builds the matrix."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness.errors import HarnessError
+from harness.factory import EventFactory
+from harness.sdk.adapter import Subject
+from harness.sdk.cases import Case, cases
+from harness.sdk.judge import Cell, judge, request_row
+from harness.spec import Spec
+from harness.targets import Target
+
+CHILD = Path(__file__).resolve().parent / "child.py"
+CHILD_TIMEOUT = 600.0
+
+
+@dataclass
+class Matrix:
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (operation, row name)
+    cells: dict[tuple[str, str, str], Cell] = field(default_factory=dict)  # (operation, row, column)
+    versions: dict[str, str] = field(default_factory=dict)  # column -> version the SDK reported
+
+    def add(self, column: str, operation: str, row: str, cell: Cell) -> None:
+        if (operation, row) not in self.rows:
+            self.rows.append((operation, row))
+        self.cells[(operation, row, column)] = cell
+
+    def drifts(self, operation: str, row: str) -> bool:
+        """Verdicts differ between columns on this row."""
+        verdicts = {self.cells[(operation, row, c)].verdict for c in self.columns if (operation, row, c) in self.cells}
+        return len(verdicts) > 1
+
+    @property
+    def breaks(self) -> int:
+        return sum(not cell.conforms for cell in self.cells.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"columns": self.columns, "versions": self.versions,
+                "rows": [{"operation": op, "row": row, "drift": self.drifts(op, row),
+                          "cells": {c: self.cells[(op, row, c)].to_dict() for c in self.columns
+                                    if (op, row, c) in self.cells}} for op, row in self.rows]}
+
+
+def _admin(target: Target) -> httpx.Client:
+    if target.admin_token is None:
+        raise HarnessError("the SDK check needs a target with the reference admin API (scenario mode); "
+                           "leave --base-url out to use the embedded target, or pass --admin-token")
+    return httpx.Client(base_url=target.base_url, timeout=10, headers={
+        "Authorization": f"Bearer {target.token.reveal()}", "X-Harness-Admin": target.admin_token.reveal()})
+
+
+def run_subject(subject: Subject, target: Target, all_cases: list[Case]) -> tuple[str, dict[str, Any]]:
+    """Run the child in the subject's interpreter; its version and the outcome of each case."""
+    assert target.admin_token is not None
+    job = {"adapter": subject.adapter.reference, "base_url": target.base_url, "token": target.token.reveal(),
+           "admin_token": target.admin_token.reveal(), "cases": [case.job() for case in all_cases]}
+    try:
+        result = subprocess.run([str(subject.python), str(CHILD)], input=json.dumps(job), capture_output=True,
+                                text=True, timeout=CHILD_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise HarnessError(f"{subject.label}: the SDK did not finish its cases within {CHILD_TIMEOUT:.0f}s") from None
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    fatal = next((line["fatal"] for line in lines if "fatal" in line), None)
+    if fatal or not lines:
+        reason = fatal or (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise HarnessError(f"{subject.label}: {target.token.redact(reason)}")
+    version = next((line["version"] for line in lines if "version" in line), "")
+    return version, {line["id"]: line for line in lines if "id" in line}
+
+
+def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
+               on_subject: Callable[[str], None] = lambda label: None) -> Matrix:
+    all_cases = cases(spec, EventFactory(spec, namespace="sdk-check"))
+    matrix = Matrix(columns=[subject.label for subject in subjects])
+    with _admin(target) as admin:
+        for subject in subjects:
+            on_subject(subject.label)
+            admin.delete("/_harness/scenario").raise_for_status()
+            version, outcomes = run_subject(subject, target, all_cases)
+            matrix.versions[subject.label] = version
+            recorded = admin.get("/_harness/requests").json()["requests"]
+            admin.delete("/_harness/scenario").raise_for_status()
+            sent: dict[str, list[dict[str, Any]]] = {}
+            for request in recorded:
+                sent.setdefault(request["label"], []).append(request)
+            for operation in spec.operations.values():
+                matrix.add(subject.label, operation.operation_id, "request sent",
+                           request_row(sent.get(f"{operation.operation_id}:202", [])))
+            for case in all_cases:
+                outcome = outcomes.get(case.id, {"raised": {"type": "harness.NotRun", "message": "no outcome"}})
+                matrix.add(subject.label, case.operation, case.name, judge(case, outcome, sent.get(case.id, [])))
+    return matrix
