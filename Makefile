@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/harness spec lint
-	$(BIN)/harness spec show
-	@echo "Serving the reference target on http://127.0.0.1:8080 (token: harness-dev-token); Ctrl-C stops it."
-	$(BIN)/harness serve --db :memory: --port 8080
+	$(BIN)/harness run
 
-test: $(STAMP)
+# The browser test opens the run's report in Debian's Chromium, installed here when missing.
+chromium:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test ..."; \
+		apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+		{ apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } || \
+		{ echo "error: Debian's chromium could not be installed (apt-get needs root and the package index)"; exit 1; }; }
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -140,11 +140,13 @@ def serve(
 
 from harness.contract.cli import contract  # noqa: E402  (commands register on the app above)
 from harness.load.cli import load  # noqa: E402
+from harness.run_cli import run  # noqa: E402
 from harness.sdk.cli import sdk  # noqa: E402
 
 app.command(help=contract.__doc__)(contract)
 app.command(help=load.__doc__, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(load)
 app.command(help=sdk.__doc__)(sdk)
+app.command(help=run.__doc__)(run)
 
 
 def main() -> None:
