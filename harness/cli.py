@@ -34,7 +34,7 @@ CONFIGURABLE = ("contract", "load", "sdk", "run")
 def options_from_file(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option(
-        "--config", help="TOML file of option defaults ([target] and one table per command); "
+        "--config", help="TOML file of option defaults (a target table and one table per command); "
                          "harness.toml when present. Flags and environment win.", show_default=False)] = None,
 ) -> None:
     """Contract and load testing harness for Togai's event-ingestion API."""
