@@ -14,17 +14,18 @@ from rich.table import Table
 from harness.reports import Case, md_cell, write_json, write_junit, write_markdown
 from harness.sdk.runner import Matrix
 
-DRIFT = "≠"
+MARKS = {"verdict": "≠", "behaviour": "~"}  # the verdict differs between versions; the same verdict, reached otherwise
+LEGEND = "≠: the verdict differs between versions; ~: same verdict, different behaviour"
 
 
 def show(matrix: Matrix, console: Console) -> None:
-    table = Table(title="SDK conformance (≠: the versions differ)", show_lines=False)
+    table = Table(title=f"SDK conformance ({LEGEND})", show_lines=False)
     table.add_column("operation")
     table.add_column("case")
     for column in matrix.columns:
         table.add_column(column, overflow="fold")
     for operation, row in matrix.rows:
-        drift = matrix.drifts(operation, row)
+        drift = matrix.drift(operation, row)
         cells = []
         for column in matrix.columns:
             cell = matrix.cells.get((operation, row, column))
@@ -33,17 +34,20 @@ def show(matrix: Matrix, console: Console) -> None:
                 continue
             style = "green" if cell.conforms else "bold red"
             cells.append(f"[{style}]{cell.verdict}[/]: {cell.reason}")
-        table.add_row(operation, f"[bold yellow]{DRIFT} {row}[/]" if drift else row, *cells)
+        name = {"verdict": f"[bold yellow]{MARKS['verdict']} {row}[/]", "behaviour": f"[yellow]{MARKS['behaviour']} "
+                f"{row}[/]"}.get(drift or "", row)
+        table.add_row(operation, name, *cells)
     console.print(table)
     console.print(f"{len(matrix.cells) - matrix.breaks} cells conform, {matrix.breaks} break", highlight=False)
 
 
 def markdown(matrix: Matrix) -> str:
     header = ["operation", "case", *matrix.columns]
-    lines = ["# SDK conformance", "", f"Rows marked {DRIFT} differ between versions.", "",
+    lines = ["# SDK conformance", "", f"{LEGEND}.", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for operation, row in matrix.rows:
-        name = f"**{DRIFT} {row}**" if matrix.drifts(operation, row) else row
+        drift = matrix.drift(operation, row)
+        name = f"**{MARKS[drift]} {row}**" if drift == "verdict" else f"{MARKS[drift]} {row}" if drift else row
         cells = []
         for column in matrix.columns:
             cell = matrix.cells.get((operation, row, column))

@@ -35,10 +35,12 @@ class Matrix:
             self.rows.append((operation, row))
         self.cells[(operation, row, column)] = cell
 
-    def drifts(self, operation: str, row: str) -> bool:
-        """Verdicts differ between columns on this row."""
-        verdicts = {self.cells[(operation, row, c)].verdict for c in self.columns if (operation, row, c) in self.cells}
-        return len(verdicts) > 1
+    def drift(self, operation: str, row: str) -> str | None:
+        """How this row differs between columns: "verdict", "behaviour" (same verdict, other reason) or None."""
+        cells = [self.cells[(operation, row, c)] for c in self.columns if (operation, row, c) in self.cells]
+        if len({cell.verdict for cell in cells}) > 1:
+            return "verdict"
+        return "behaviour" if len({cell.reason for cell in cells}) > 1 else None
 
     @property
     def breaks(self) -> int:
@@ -46,7 +48,7 @@ class Matrix:
 
     def to_dict(self) -> dict[str, Any]:
         return {"columns": self.columns, "versions": self.versions,
-                "rows": [{"operation": op, "row": row, "drift": self.drifts(op, row),
+                "rows": [{"operation": op, "row": row, "drift": self.drift(op, row),
                           "cells": {c: self.cells[(op, row, c)].to_dict() for c in self.columns
                                     if (op, row, c) in self.cells}} for op, row in self.rows]}
 

@@ -52,3 +52,11 @@ def test_a_client_that_retries_before_retry_after_breaks(target: Target) -> None
     cell = matrix.cells[("ingest", "429 with Retry-After: 2", column)]
     assert not cell.conforms and cell.reason.startswith("retried after 0.") and cell.requests == 2
     assert matrix.cells[("ingest", "429 without Retry-After", column)].conforms
+
+
+def test_rows_where_two_clients_differ_are_marked_as_drift(target: Target) -> None:
+    matrix = matrix_of(target, "harness", f"{HERE / 'misbehaving.py'}:swallows_unauthorized")
+    verdicts = {(op, row) for op, row in matrix.rows if matrix.drift(op, row) == "verdict"}
+    assert verdicts == {("ingest", "401 documented"), ("ingestBatch", "401 documented")}
+    # the same client twice differs nowhere but in timings
+    assert matrix.drift("ingest", "400 documented") is None
