@@ -44,7 +44,9 @@ def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,
         "headers": {"Authorization": f"Bearer {token.reveal()}"},
         "rate-limit": "auto",
         "cache": {"enabled": False},  # a run is judged on its own cases, and writes nothing into the cwd
-        "generation": {"mode": "all", "max-examples": max_examples},
+        # security parameters are not generated: credentials come from the run's headers, and only the
+        # budgeted ignored_auth probes go without them
+        "generation": {"mode": "all", "max-examples": max_examples, "with-security-parameters": False},
         "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True},
                    "stateful": {"enabled": False}},
         "checks": {
