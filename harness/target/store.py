@@ -12,10 +12,11 @@ the last transactions).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,10 @@ CREATE TABLE IF NOT EXISTS tenant_counts (
     rejected INTEGER NOT NULL DEFAULT 0
 );
 """
+
+
+class _SomeKnown(Exception):
+    """The fast path met an id already held: roll back and decide event by event."""
 
 
 class Decision(enum.Enum):
@@ -78,36 +83,63 @@ class EventStore:
         self._db.executescript(_SCHEMA)
 
     def ingest(self, tenant: str, operation: str, events: Sequence[PreparedEvent]) -> list[Decision]:
-        """Decide and store ``events`` in one transaction; committed when this returns."""
+        """Decide and store ``events`` in one transaction; committed when this returns.
+
+        The common case, every id new, is one ``INSERT OR IGNORE`` pass: if it
+        inserted every row, nothing needed looking up. Otherwise the
+        transaction is rolled back and each event decided against what is held.
+        """
         with self._lock:
-            db = self._db
-            known = self._known_payloads(tenant, [event_id for event_id, _ in events])
-            decisions: list[Decision] = []
-            rows = []
-            for event_id, payload in events:
-                prior = known.get(event_id)
-                if prior is None:
-                    known[event_id] = payload
-                    rows.append((tenant, event_id, payload, operation))
-                    decisions.append(Decision.NEW)
-                elif prior == payload:
-                    decisions.append(Decision.RETRY)
-                else:
-                    decisions.append(Decision.CONFLICT)
-            retried = decisions.count(Decision.RETRY)
-            rejected = len(decisions) - len(rows) - retried
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", rows)
-                db.execute("INSERT INTO tenant_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT(tenant) DO UPDATE SET "
-                           "acknowledged = acknowledged + excluded.acknowledged, stored = stored + excluded.stored, "
-                           "retried = retried + excluded.retried, rejected = rejected + excluded.rejected",
-                           (tenant, len(rows) + retried, len(rows), retried, rejected))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            return decisions
+            rows = [(tenant, event_id, payload, operation) for event_id, payload in events]
+            if len({event_id for event_id, _ in events}) == len(events):
+                with self._transaction():
+                    before = self._db.total_changes
+                    self._db.executemany("INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?)", rows)
+                    if self._db.total_changes - before == len(rows):
+                        self._count(tenant, len(rows), 0, 0)
+                        return [Decision.NEW] * len(rows)
+                    raise _SomeKnown
+            return self._decide(tenant, operation, events)
+
+    def _decide(self, tenant: str, operation: str, events: Sequence[PreparedEvent]) -> list[Decision]:
+        known = self._known_payloads(tenant, [event_id for event_id, _ in events])
+        decisions: list[Decision] = []
+        rows = []
+        for event_id, payload in events:
+            prior = known.get(event_id)
+            if prior is None:
+                known[event_id] = payload
+                rows.append((tenant, event_id, payload, operation))
+                decisions.append(Decision.NEW)
+            elif prior == payload:
+                decisions.append(Decision.RETRY)
+            else:
+                decisions.append(Decision.CONFLICT)
+        retried = decisions.count(Decision.RETRY)
+        with self._transaction():
+            self._db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", rows)
+            self._count(tenant, len(rows), retried, len(decisions) - len(rows) - retried)
+        return decisions
+
+    def _count(self, tenant: str, stored: int, retried: int, rejected: int) -> None:
+        self._db.execute("INSERT INTO tenant_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT(tenant) DO UPDATE SET "
+                         "acknowledged = acknowledged + excluded.acknowledged, stored = stored + excluded.stored, "
+                         "retried = retried + excluded.retried, rejected = rejected + excluded.rejected",
+                         (tenant, stored + retried, stored, retried, rejected))
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Commit on success; roll back on any exception (``_SomeKnown`` is then swallowed)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except _SomeKnown:
+            self._db.execute("ROLLBACK")
+            return
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def _known_payloads(self, tenant: str, ids: list[str]) -> dict[str, bytes]:
         known: dict[str, bytes] = {}
