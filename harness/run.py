@@ -20,7 +20,6 @@ from harness.contract.report import write_reports as write_contract
 from harness.contract.runner import ContractOptions, run_contract
 from harness.errors import HarnessError
 from harness.lint import lint
-from harness.load.report import key_figures
 from harness.load.report import write_reports as write_load
 from harness.load.runner import LoadOptions, LoadReport, run_load
 from harness.sdk.adapter import BUILT_IN, Subject
@@ -82,8 +81,9 @@ def contract_stage(target: Target, spec: Spec, plan: RunPlan, root: Path) -> Sta
                                                   unauth_budget=unauth_budget(target.base_url, None)))
     paths = write_contract(report, root / "contract")
     passed = sum(r.verdict.value == "passed" for r in report.results)
+    skipped = len(report.results) - passed - len(report.failed)
     return Stage("contract", "failed" if report.failed else "passed",
-                 f"{passed}/{len(report.results)} checks passed, {len(report.failed)} failed",
+                 f"{passed} checks passed, {len(report.failed)} failed, {skipped} skipped",
                  report=_relative(paths[2], root),
                  findings=[f"{r.check} on {r.operation}: {finding_text(f)}" for r in report.failed for f in r.findings],
                  files={p.name: _relative(p, root) for p in paths})
@@ -101,9 +101,9 @@ def load_stage(name: str, target: Target, spec: Spec, options: LoadOptions, root
 
 
 def throughput_figure(report: LoadReport) -> str:
-    figures = dict(key_figures(report))
-    return f"{report.summary['events_per_s']:,.0f} events/s; p95 {report.summary['latency_ms']['p95']:.0f} ms; " \
-           f"errors {figures['failed / throttled']}"
+    summary = report.summary
+    return (f"{summary['events_per_s']:,.0f} events/s; p95 {summary['latency_ms']['p95']:.0f} ms; "
+            f"{summary['failures']} failed, {summary['throttled']} throttled")
 
 
 def throttle_figure(report: LoadReport) -> str:
