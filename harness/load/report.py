@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
+from typing import Any
 
 from harness.load import charts
 from harness.load.runner import LoadReport
@@ -23,6 +25,22 @@ def junit_cases(report: LoadReport) -> list[Case]:
     return cases or [_case("run", "load run completed", True, "no SLO given")]
 
 
+def drift(windows: list[dict[str, Any]]) -> str | None:
+    """Latency and error drift over the run: the first third of the time windows against the last third."""
+    if len(windows) < 3:
+        return None
+    third = len(windows) // 3
+
+    def measure(part: list[dict[str, Any]]) -> tuple[float, float]:
+        requests = sum(w["requests"] for w in part) or 1
+        return statistics.median(w["p95"] for w in part), sum(w.get("failed", 0) for w in part) / requests
+
+    (p95_first, errors_first), (p95_last, errors_last) = measure(windows[:third]), measure(windows[-third:])
+    change = (p95_last - p95_first) / p95_first if p95_first else 0.0
+    return (f"p95 {p95_first:.1f} → {p95_last:.1f} ms ({change:+.0%}); errors {errors_first:.2%} → "
+            f"{errors_last:.2%} (first → last third of the run)")
+
+
 def key_figures(report: LoadReport) -> list[tuple[str, str]]:
     summary = report.summary
     latency = summary["latency_ms"]
@@ -31,6 +49,9 @@ def key_figures(report: LoadReport) -> list[tuple[str, str]]:
                ("failed / throttled", f"{summary['failures']:,} / {summary['throttled']:,}"),
                ("latency p50 / p95 / p99", f"{latency['p50']:.1f} / {latency['p95']:.1f} / {latency['p99']:.1f} ms"),
                ("workers", str(len(summary["workers"])) if summary["workers"] else "1 (local)")]
+    moved = drift(summary["windows"])
+    if moved:
+        figures.append(("drift", moved))
     if report.throttle is not None:
         t = report.throttle
         figures.append(("throttle onset", f"clear up to {t.highest_clear or 0:g}/s, throttled from "
