@@ -4,8 +4,10 @@ The sink (a child process: uvicorn and a trivial ASGI app) reads each
 request body and answers 202, nothing else. In the same run:
 - wrk (Debian's ``wrk``, installed by this script with apt-get when missing)
   posting one fixed 1000-event body over 4 connections;
-- our ``batch_throughput`` locustfile (unique ids in every request) with 4 users;
-  Goal (issue 5): at least 0.8 of wrk's requests/s.
+- plain Locust (``FastHttpUser`` posting the same fixed body), 4 users;
+- our ``batch_throughput`` locustfile (unique ids in every request, answers
+  judged and recorded) with 4 users. Goal (issue 5): at least 0.8 of wrk's
+  requests/s.
 - the pacer at 10, 100 and 1000 requests/s: achieved arrival rate over target
   (goal: within 2 %).
 
@@ -69,13 +71,24 @@ def run_wrk(url: str, seconds: float, body_file: Path) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)[1])  # type: ignore[index]
 
 
-def run_locust(url: str, seconds: float, scratch: Path) -> float:
-    summary = scratch / "summary.json"
-    subprocess.run([sys.executable, "-m", "locust", "-f", str(locustfile("batch_throughput")), "--headless",
-                    "--host", url, "-u", "4", "-r", "4", "-t", f"{int(seconds)}s", "--only-summary",
-                    "--harness-summary", str(summary), "--loglevel", "ERROR"],
-                   env={**os.environ, "HARNESS_TOKEN": "bench"}, capture_output=True, check=True)
-    return float(json.loads(summary.read_text())["requests_per_s"])
+FIXED_BODY_LOCUSTFILE = """
+from pathlib import Path
+from locust import FastHttpUser, task
+BODY = Path(__file__).with_name("body.json").read_bytes()
+class FixedBody(FastHttpUser):
+    @task
+    def batch(self):
+        self.client.post("/ingestBatch", data=BODY, headers={"Content-Type": "application/json"})
+"""
+
+
+def run_locust(url: str, seconds: float, locust_file: Path) -> float:
+    """Requests/s of a locustfile with 4 users, from Locust's own JSON stats."""
+    result = subprocess.run([sys.executable, "-m", "locust", "-f", str(locust_file), "--headless", "--host", url,
+                             "-u", "4", "-r", "4", "-t", f"{int(seconds)}s", "--only-summary", "--json",
+                             "--loglevel", "ERROR"], env={**os.environ, "HARNESS_TOKEN": "bench"},
+                            capture_output=True, text=True, check=True)
+    return sum(entry["num_requests"] for entry in json.loads(result.stdout)) / seconds
 
 
 PACER_PROBE = """
@@ -114,17 +127,22 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as scratch:
             body = Path(scratch) / "body.json"
             body.write_bytes(EventFactory().batch_bytes(BATCH))
+            fixed = Path(scratch) / "fixed_body.py"
+            fixed.write_text(FIXED_BODY_LOCUSTFILE)
             has_wrk = wrk_binary() is not None
-            runs: dict[str, list[float]] = {"wrk": [], "ours": []}
-            for _ in range(args.repeat):  # alternated, so that machine noise hits both alike
+            runs: dict[str, list[float]] = {"wrk": [], "fixed": [], "ours": []}
+            for _ in range(args.repeat):  # alternated, so that machine noise hits all alike
                 if has_wrk:
                     runs["wrk"].append(run_wrk(url, args.seconds, body))
-                runs["ours"].append(run_locust(url, args.seconds, Path(scratch)))
+                runs["fixed"].append(run_locust(url, args.seconds, fixed))
+                runs["ours"].append(run_locust(url, args.seconds, locustfile("batch_throughput")))
         wrk = statistics.median(runs["wrk"]) if has_wrk else None
-        ours = statistics.median(runs["ours"])
-        print(f"wrk, one fixed {BATCH}-event body      : {wrk or float('nan'):>8,.0f} requests/s (median of "
-              f"{args.repeat})")
-        print(f"batch_throughput, unique ids (Locust): {ours:>8,.0f} requests/s (median of {args.repeat})")
+        plain, ours = statistics.median(runs["fixed"]), statistics.median(runs["ours"])
+        print(f"wrk, one fixed {BATCH}-event body          : {wrk or float('nan'):>8,.0f} requests/s "
+              f"(median of {args.repeat})")
+        print(f"plain Locust FastHttpUser, fixed body    : {plain:>8,.0f} requests/s")
+        print(f"batch_throughput (unique ids, judged)    : {ours:>8,.0f} requests/s")
+        print(f"ratio ours / plain Locust: {ours / plain:.2f} (what unique ids and judging cost)")
         if wrk:
             print(f"ratio ours / wrk: {ours / wrk:.2f} (goal >= 0.8: {'met' if ours / wrk >= 0.8 else 'MISSED'})")
         for rate in (10.0, 100.0, 1000.0):
