@@ -39,3 +39,10 @@ def test_unreachable_target_and_bad_slo_exit_2_in_one_line(tmp_path: Path) -> No
     assert bad_slo.returncode == 2 and "write METRIC<VALUE" in bad_slo.stderr
     production, _ = harness_load("--base-url", "https://api.togai.com", "--token", "x", cwd=tmp_path)
     assert production.returncode == 2 and "--allow-production" in production.stderr
+
+
+def test_refused_token_exits_2_before_any_load(tmp_path: Path) -> None:
+    with running_target(TargetConfig(tokens=("another-tenant",))) as target:
+        result, report = harness_load("--base-url", target.base_url, "--run-time", "3s", cwd=tmp_path)
+    assert result.returncode == 2 and "refused the token (401)" in result.stderr
+    assert report is None
