@@ -29,13 +29,13 @@ def throttle_curve(steps: list[dict[str, Any]], expected_quota: float, path: Pat
     return _save(figure, path)
 
 
-def latency_over_time(windows: list[dict[str, Any]], path: Path) -> Path:
+def latency_over_time(windows: list[dict[str, Any]], path: Path, scenario: str) -> Path:
     """p50, p95 and p99 per time window (exact, from the HDR histograms)."""
     figure, axes = plt.subplots(figsize=(7, 4.2), dpi=110)
     times = [window["t"] for window in windows]
     for key, color in (("p50", "#2a7ab0"), ("p95", "#d9822b"), ("p99", "#c23030")):
         axes.plot(times, [window[key] for window in windows], color=color, label=key)
-    axes.set(xlabel="time since start (s)", ylabel="latency (ms)", title="Latency over time")
+    axes.set(xlabel="time since start (s)", ylabel="latency (ms)", title=f"Latency over time: {scenario}")
     axes.set_ylim(bottom=0)
     axes.grid(alpha=0.3)
     axes.legend(loc="upper left", fontsize=8)

@@ -83,7 +83,7 @@ def write_reports(report: LoadReport, directory: Path) -> list[Path]:
                                                                directory / "throttle-curve.png")
     if report.summary["windows"]:
         report.files["latency"] = charts.latency_over_time(report.summary["windows"],
-                                                           directory / "latency-over-time.png")
+                                                           directory / "latency-over-time.png", report.scenario)
     return [write_json(directory / "load.json", report.to_dict()),
             write_junit(directory / "load-junit.xml", "load", junit_cases(report), report.summary["elapsed_s"]),
             write_markdown(directory / "load.md", markdown(report)),
