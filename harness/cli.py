@@ -17,7 +17,7 @@ from rich.table import Table
 from harness.lint import lint
 from harness.settings import SettingsError, default_map
 from harness.spec import Spec, SpecError, load_spec
-from harness.target.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE, Latency, Outage, TargetConfig
+from harness.target.config import DEFAULT_MAX_BODY_BYTES, DOCUMENTED_QUOTA, Latency, Outage, TargetConfig
 from harness.target.server import serve as run_target
 from harness.terminal import EXIT_ERROR, EXIT_FINDINGS, err, fail, out
 
@@ -101,7 +101,7 @@ def serve(
         "--token", envvar="HARNESS_TOKEN", help="Bearer token of a tenant; repeat for several tenants.",
         show_default=False)] = None,
     db: Annotated[str, typer.Option(help="SQLite file for durable storage, or :memory:.")] = ".harness/target.db",
-    rate: Annotated[float, typer.Option(help="Quota per tenant and operation, requests/s.")] = DEFAULT_RATE,
+    rate: Annotated[float, typer.Option(help="Quota per tenant and operation, requests/s.")] = DOCUMENTED_QUOTA,
     burst: Annotated[float | None, typer.Option(help="Bucket capacity; one second of quota when unset.",
                                                  show_default=False)] = None,
     batch_max: Annotated[int | None, typer.Option(help="Events per batch; the spec's maxItems when unset.",

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from harness.contract.report import finding_text
 from harness.contract.report import write_reports as write_contract
@@ -35,12 +34,8 @@ class Stage:
     verdict: str = "skipped"  # passed | failed | skipped | error
     figures: str = ""
     seconds: float = 0.0
-    report: str = ""  # the stage's Markdown report, relative to the report directory
     findings: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # label -> path relative to the report directory
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
 
 
 @dataclass(frozen=True)
@@ -84,7 +79,6 @@ def contract_stage(target: Target, spec: Spec, plan: RunPlan, root: Path) -> Sta
     skipped = len(report.results) - passed - len(report.failed)
     return Stage("contract", "failed" if report.failed else "passed",
                  f"{passed} checks passed, {len(report.failed)} failed, {skipped} skipped",
-                 report=_relative(paths[2], root),
                  findings=[f"{r.check} on {r.operation}: {finding_text(f)}" for r in report.failed for f in r.findings],
                  files={p.name: _relative(p, root) for p in paths})
 
@@ -96,7 +90,7 @@ def load_stage(name: str, target: Target, spec: Spec, options: LoadOptions, root
     paths = write_load(report, directory)
     files = {p.name: _relative(p, root) for p in paths}
     files["locust.html"] = _relative(directory / "locust.html", root)
-    return Stage(name, "failed" if report.breaches else "passed", figure(report), report=files["load.md"],
+    return Stage(name, "failed" if report.breaches else "passed", figure(report),
                  findings=report.breaches, files=files)
 
 
@@ -120,7 +114,6 @@ def sdk_stage(target: Target, spec: Spec, root: Path) -> Stage:
     paths = write_sdk(matrix, root / "sdk")
     return Stage("sdk (our client)", "failed" if matrix.breaks else "passed",
                  f"{len(matrix.cells) - matrix.breaks}/{len(matrix.cells)} cells conform",
-                 report=_relative(paths[2], root),
                  findings=[f"{op} {row}: {cell.reason}" for (op, row, _), cell in matrix.cells.items()
                            if not cell.conforms], files={p.name: _relative(p, root) for p in paths})
 

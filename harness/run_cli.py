@@ -10,13 +10,12 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from harness.errors import HarnessError
 from harness.html_report import write_index
 from harness.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
 from harness.run import RunPlan, Stage, exit_code, run_all
-from harness.spec import SpecError, load_spec
+from harness.spec import load_spec
 from harness.targets import resolve
-from harness.terminal import err, fail, out
+from harness.terminal import err, one_line_errors, out
 
 STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "skipped": "yellow"}
 
@@ -46,7 +45,7 @@ def run(
 ) -> None:
     """Run everything (lint, contract, load, throttle, SDK check): exit 0 clean, 1 findings, 2 an error."""
     started = time.monotonic()
-    try:
+    with one_line_errors():
         loaded = load_spec(spec)
         with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
             err.print(f"harness run against {target.label}{' (quick)' if quick else ''}", highlight=False)
@@ -61,10 +60,6 @@ def run(
 
                 stages = run_all(target, loaded, RunPlan(quick=quick), report_dir, on_stage)
             label = target.label
-    except SpecError as error:
-        fail(f"the spec cannot be used: {error.problems[0] if error.problems else error}")
-    except (HarnessError, OSError) as error:
-        fail(str(error))
     index = write_index(stages, label, report_dir, time.monotonic() - started)
     show(stages, label)
     err.print(f"report: {index}", highlight=False)

@@ -23,11 +23,12 @@ from locust import events, task
 from harness.load.pacer import pace
 from harness.load.recorder import RECORDER, THROTTLED
 from harness.load.scenario import ACCEPTED, IngestionUser
+from harness.target.config import DOCUMENTED_QUOTA
 
 
 @events.init_command_line_parser.add_listener
 def _arguments(parser: Any) -> None:
-    parser.add_argument("--expect-quota", type=float, default=50.0, help="Documented quota, requests/s")
+    parser.add_argument("--expect-quota", type=float, default=DOCUMENTED_QUOTA, help="Documented quota, requests/s")
     parser.add_argument("--steps", default="0.5,0.9,1.1,1.5,2", help="Offered rates, as factors of the quota")
     parser.add_argument("--step-seconds", type=float, default=5.0, help="Length of each step")
     parser.add_argument("--rest-seconds", type=float, default=2.0, help="Pause between steps (bucket refill)")

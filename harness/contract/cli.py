@@ -10,11 +10,10 @@ import typer
 from harness.contract.console import progress, show
 from harness.contract.report import write_reports
 from harness.contract.runner import ALL_CHECKS, ContractOptions, run_contract
-from harness.errors import HarnessError
 from harness.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
-from harness.spec import SpecError, load_spec
+from harness.spec import load_spec
 from harness.targets import resolve, unauth_budget
-from harness.terminal import err, fail, out
+from harness.terminal import err, one_line_errors, out
 
 
 def parse_checks(values: list[str] | None) -> tuple[str, ...]:
@@ -49,7 +48,7 @@ def contract(
 ) -> None:
     """Prove the contract against a target: exit 0 clean, 1 contract failures, 2 harness or connection error."""
     selected = parse_checks(checks)
-    try:
+    with one_line_errors():
         load_spec(spec)
         with resolve(base_url, token, admin_token=admin_token, max_body_bytes=max_body_bytes,
                      allow_production=allow_production) as target:
@@ -58,10 +57,6 @@ def contract(
             err.print(f"contract suite against {target.label}", highlight=False)
             with progress(err) as on_stage:
                 report = run_contract(target, options, on_stage)
-    except SpecError as error:
-        fail(f"the spec cannot be used: {error.problems[0] if error.problems else error}")
-    except (HarnessError, OSError) as error:
-        fail(str(error))
     show(report, out)
     for path in write_reports(report, report_dir):
         err.print(f"report: {path}", highlight=False)

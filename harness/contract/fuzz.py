@@ -10,7 +10,6 @@ the ``ignored_auth`` probes run only when the unauthenticated budget allows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -63,12 +62,12 @@ def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,
     })
 
 
-def run_schemathesis(spec: Spec, spec_path: Path, base_url: str, token: Secret, results: Results, *,
+def run_schemathesis(spec: Spec, base_url: str, token: Secret, results: Results, *,
                      max_examples: int, seed: int, budget: UnauthBudget, id_prefix: str,
                      checks: tuple[str, ...] = (), on_scenario: Callable[[str], None] = lambda label: None) -> int:
     """Run the engine; record its failures as findings under the failing check's name. Returns cases run."""
     config = configure(base_url, token, max_examples=max_examples, seed=seed, budget=budget, checks=checks)
-    schema = schemathesis.openapi.from_path(spec_path, config=config)
+    schema = schemathesis.openapi.from_path(spec.path, config=config)
     operations = {(op.method, op.path): op.operation_id for op in spec.operations.values()}
     cases = 0
     with schemathesis_checks.unique_ids(id_prefix):

@@ -100,7 +100,7 @@ def run_contract(target: Target, options: ContractOptions,
     if options.runs(FUZZ):
         on_stage(FUZZ, len(selected) + 1, total)
         report.cases = run_schemathesis(
-            spec, spec.path, target.base_url, target.token, results, max_examples=options.max_examples,
+            spec, target.base_url, target.token, results, max_examples=options.max_examples,
             seed=options.seed, budget=budget, id_prefix=f"hs{run_id}",
             checks=tuple(check for check in options.checks if check in OUR_CHECKS))
     if options.runs(THROTTLING):

@@ -39,10 +39,6 @@ class UnauthBudget:
         self.spent += count
         return True
 
-    @property
-    def left(self) -> int:
-        return self.limit - self.spent
-
 
 @dataclass
 class Ledger:
@@ -97,7 +93,6 @@ class ProbeSession:
         self.spec, self.results, self.budget = spec, results, budget
         self.token, self.max_wait, self.deadline = token, max_wait, deadline
         self.ledger = Ledger()
-        self.throttled = 0
         self.requests = 0
         self._http = httpx.Client(base_url=base_url, timeout=timeout, follow_redirects=False,
                                   headers={"User-Agent": "togai-ingestion-harness contract"})
@@ -126,7 +121,6 @@ class ProbeSession:
         sent = self._exchange(operation, headers, content, body)
         waits = 0
         while sent.status == 429 and waits < 3:
-            self.throttled += 1
             wait = _whole_seconds(sent.exchange.response_headers.get("retry-after"))
             if wait is None:
                 break  # the header's absence or shape is the throttling judge's finding

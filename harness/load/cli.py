@@ -13,15 +13,15 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from harness.durations import parse_duration
-from harness.errors import HarnessError
 from harness.load.report import junit_cases, key_figures, write_reports
 from harness.load.runner import LoadOptions, LoadReport, run_load
 from harness.load.scenarios import SCENARIOS, locustfile
 from harness.load.slo import parse_slos
 from harness.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
-from harness.spec import SpecError, load_spec
+from harness.spec import load_spec
+from harness.target.config import DOCUMENTED_QUOTA
 from harness.targets import preflight, resolve
-from harness.terminal import err, fail, out
+from harness.terminal import err, one_line_errors, out
 
 THROTTLE_STEP_OVERHEAD = 4.0  # seconds per step beyond --step-seconds: drain, rest, honesty probe
 
@@ -78,7 +78,7 @@ def load(
     slo: Annotated[str, typer.Option(help="Objectives, e.g. 'p95<300ms,p99<1s,errors<0.1%,events_per_s>=20000'.")
                    ] = "",
     expect_quota: Annotated[float, typer.Option(min=0.1, help="Documented quota, requests/s per operation.")
-                            ] = 50.0,
+                            ] = DOCUMENTED_QUOTA,
     tolerance: Annotated[float, typer.Option(min=0.0, max=1.0, help="Allowed onset error, as a fraction.")] = 0.10,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Events per batch (spec's maxItems when unset).",
                                                    show_default=False)] = None,
@@ -105,7 +105,7 @@ def load(
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
                           expect_quota=expect_quota, tolerance=tolerance, batch_size=batch_size,
                           extra=tuple(ctx.args))
-    try:
+    with one_line_errors():
         loaded = load_spec(spec)
         with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
             preflight(loaded, target, timeout=30)
@@ -115,10 +115,6 @@ def load(
                 task = bar.add_task(f"locust {scenario}", total=seconds)
                 report = run_load(target, loaded, options, report_dir,
                                   on_tick=lambda elapsed: bar.update(task, completed=min(elapsed, seconds)))
-    except SpecError as error:
-        fail(f"the spec cannot be used: {error.problems[0] if error.problems else error}")
-    except (HarnessError, OSError) as error:
-        fail(str(error))
     paths = write_reports(report, report_dir)
     show(report)
     for path in paths:

@@ -27,10 +27,6 @@ class PacedRun:
     last_start: float = 0.0
 
     @property
-    def offered(self) -> int:
-        return self.started + self.dropped
-
-    @property
     def achieved_rate(self) -> float:
         """Starts per second over the run's schedule (the first start to the end of the schedule)."""
         return self.started / self.duration if self.duration else 0.0

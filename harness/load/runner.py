@@ -26,6 +26,7 @@ from harness.load.scenarios import SCENARIOS, locustfile
 from harness.load.slo import Slo
 from harness.load.throttle import ThrottleVerdict, judge_steps
 from harness.spec import Spec
+from harness.target.config import DOCUMENTED_QUOTA
 from harness.targets import Target
 
 STOP_MARGIN = 90.0  # seconds past --run-time before a Locust run is killed
@@ -42,7 +43,7 @@ class LoadOptions:
     expect_workers: int = 1
     master_bind_port: int = 5557
     slos: tuple[Slo, ...] = ()
-    expect_quota: float = 50.0
+    expect_quota: float = DOCUMENTED_QUOTA
     tolerance: float = 0.10
     batch_size: int | None = None
     extra: tuple[str, ...] = ()  # scenario arguments passed through to Locust

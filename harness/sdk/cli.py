@@ -13,9 +13,9 @@ from harness.sdk.adapter import Subject, find_adapter
 from harness.sdk.envs import sdk_python
 from harness.sdk.report import show, write_reports
 from harness.sdk.runner import run_matrix
-from harness.spec import SpecError, load_spec
+from harness.spec import load_spec
 from harness.targets import resolve
-from harness.terminal import err, fail, out
+from harness.terminal import err, one_line_errors, out
 
 
 def sdk(
@@ -34,7 +34,7 @@ def sdk(
     report_dir: ReportDir = Path("reports/sdk"),
 ) -> None:
     """Check an SDK against the contract: exit 0 all cells conform, 1 some break, 2 install or import failed."""
-    try:
+    with one_line_errors():
         loaded = load_spec(spec)
         ref = find_adapter(adapter, package)
         if sdk_version and ref.package is None:
@@ -46,10 +46,6 @@ def sdk(
             err.print(f"SDK check against {target.label}: {', '.join(s.label for s in subjects)}", highlight=False)
             matrix = run_matrix(target, loaded, subjects,
                                 on_subject=lambda label: err.print(f"running {label} ...", highlight=False))
-    except SpecError as error:
-        fail(f"the spec cannot be used: {error.problems[0] if error.problems else error}")
-    except (HarnessError, OSError) as error:
-        fail(str(error))
     show(matrix, out)
     for path in write_reports(matrix, report_dir):
         err.print(f"report: {path}", highlight=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 from harness.durations import parse_duration
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
-DEFAULT_RATE = 50.0  # requests per second per tenant and operation: the documented quota
+DOCUMENTED_QUOTA = 50.0  # requests per second per tenant and operation (Togai's quotas page); the default rate
 MEMORY = ":memory:"
 
 
@@ -61,7 +61,7 @@ class Outage:
 class TargetConfig:
     tokens: tuple[str, ...] = ("harness-dev-token",)
     db: str = MEMORY
-    rate: float = DEFAULT_RATE
+    rate: float = DOCUMENTED_QUOTA
     burst: float | None = None  # bucket capacity; one second's worth of quota when None
     batch_max: int | None = None  # the spec's maxItems when None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
