@@ -22,8 +22,8 @@ from pathlib import Path
 
 from target_throughput import child  # the folder of this script is on sys.path
 
+from harness.reference.server import bind, url_of
 from harness.spec import bundled_spec_path
-from harness.target.server import bind, url_of
 
 TOKEN = "bench-contract"
 BIN = Path(sys.executable).parent

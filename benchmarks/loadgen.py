@@ -34,7 +34,7 @@ import uvicorn
 
 from harness.factory import EventFactory
 from harness.load.scenarios import locustfile
-from harness.target.server import bind, url_of
+from harness.reference.server import bind, url_of
 
 BATCH = 1000
 

@@ -29,8 +29,8 @@ from pathlib import Path
 import httpx
 
 from harness.factory import EventFactory
+from harness.reference.server import bind, url_of
 from harness.spec import bundled_spec_path, load_spec
-from harness.target.server import bind, url_of
 
 TOKEN = "bench-token"
 ADMIN = "bench-admin"

@@ -14,11 +14,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from harness.facts import DOCUMENTED_QUOTA
 from harness.lint import lint
+from harness.reference.config import DEFAULT_MAX_BODY_BYTES, Latency, Outage, TargetConfig
+from harness.reference.server import serve as run_target
 from harness.settings import SettingsError, default_map
 from harness.spec import Spec, SpecError, load_spec
-from harness.target.config import DEFAULT_MAX_BODY_BYTES, DOCUMENTED_QUOTA, Latency, Outage, TargetConfig
-from harness.target.server import serve as run_target
 from harness.terminal import EXIT_ERROR, EXIT_FINDINGS, err, fail, out
 
 app = typer.Typer(help="Contract and load testing harness for Togai's event-ingestion API.",

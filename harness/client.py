@@ -12,14 +12,13 @@ import asyncio
 import time
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 import msgspec
 
+from harness import retry_after
 from harness.outcomes import (
     Accepted,
     MalformedResponse,
@@ -121,10 +120,10 @@ class IngestProtocol:
             return Accepted(status=status, attempts=attempt)
         if status == 429:
             return Throttled(status=status, attempts=attempt, message=message,
-                             retry_after=parse_retry_after(response.headers.get("Retry-After")))
+                             retry_after=retry_after.parse(response.headers.get("Retry-After")))
         if status == 503:
             return Unavailable(status=status, attempts=attempt, message=message,
-                               retry_after=parse_retry_after(response.headers.get("Retry-After")))
+                               retry_after=retry_after.parse(response.headers.get("Retry-After")))
         return Rejected(status=status, attempts=attempt, message=message)
 
     def _checked_body(self, operation: Operation, response: httpx.Response) -> Any:
@@ -153,20 +152,6 @@ class IngestProtocol:
         if self._token is not None:
             reason = self._token.redact(reason)
         return MalformedResponse(operation.operation_id, response.status_code, reason, response)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from ``Retry-After`` (delta-seconds or an HTTP date); ``None`` if absent or bad."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _excerpt(raw: bytes, limit: int = 80) -> str:

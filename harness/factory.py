@@ -27,10 +27,10 @@ from typing import Any
 import msgspec
 
 from harness import pointers
+from harness.facts import ID_FIELD
 from harness.samples import sample
 from harness.spec import Constraint, Operation, Spec, load_spec
 
-ID_FIELD = "id"  # the contract's idempotency key
 _EXTRA_PROPERTY = "harnessUnexpected"
 _MULTIBYTE = "é€😀ß"  # 2, 3, 4 and 2 bytes in UTF-8: a byte-counting target fails on these
 _POOL = 1024

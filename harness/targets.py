@@ -16,13 +16,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from harness.errors import HarnessError
+from harness.facts import PRODUCTION_HOSTS, TOGAI_HOSTS, UNAUTH_QUOTA
 from harness.redaction import Secret
+from harness.reference import TargetConfig, running_target
 from harness.spec import Spec
-from harness.target import TargetConfig, running_target
 
-PRODUCTION_HOSTS = frozenset({"api.togai.com"})
-TOGAI_HOSTS = PRODUCTION_HOSTS | {"sandbox-api.togai.com"}
-TOGAI_UNAUTH_QUOTA = 5  # unauthenticated requests per IP per 30 minutes, documented
 DEFAULT_UNAUTH_BUDGET = 10
 EMBEDDED_TOKEN = "harness-embedded-token"
 
@@ -61,7 +59,7 @@ def validate_url(url: str, *, allow_production: bool = False) -> str:
 def unauth_budget(url: str, requested: int | None) -> int:
     """The requests without valid credentials a run may send to ``url``."""
     budget = DEFAULT_UNAUTH_BUDGET if requested is None else requested
-    return min(budget, TOGAI_UNAUTH_QUOTA) if host_of(url) in TOGAI_HOSTS else budget
+    return min(budget, UNAUTH_QUOTA) if host_of(url) in TOGAI_HOSTS else budget
 
 
 @contextlib.contextmanager

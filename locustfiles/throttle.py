@@ -20,10 +20,11 @@ import gevent
 from gevent.pool import Pool
 from locust import events, task
 
+from harness import retry_after
+from harness.facts import ACKNOWLEDGED, DOCUMENTED_QUOTA, THROTTLED
 from harness.load.pacer import pace
-from harness.load.recorder import RECORDER, THROTTLED
-from harness.load.scenario import ACCEPTED, IngestionUser
-from harness.target.config import DOCUMENTED_QUOTA
+from harness.load.recorder import RECORDER
+from harness.load.scenario import IngestionUser
 
 
 @events.init_command_line_parser.add_listener
@@ -83,9 +84,9 @@ class ThrottleSteps(IngestionUser):
         throttled = [t for t, status in answers if status == THROTTLED]
         step = {"factor": factor, "offered_rate": factor * quota, "seconds": seconds, "started": run.started,
                 "dropped": run.dropped, "achieved_rate": run.achieved_rate,
-                "accepted": sum(1 for _, s in answers if s in ACCEPTED), "throttled": len(throttled),
-                "failed": sum(1 for _, s in answers if s not in (*ACCEPTED, THROTTLED)),
-                "admitted_rate": sum(1 for _, s in answers if s in ACCEPTED) / seconds,
+                "accepted": sum(1 for _, s in answers if s in ACKNOWLEDGED), "throttled": len(throttled),
+                "failed": sum(1 for _, s in answers if s not in (*ACKNOWLEDGED, THROTTLED)),
+                "admitted_rate": sum(1 for _, s in answers if s in ACKNOWLEDGED) / seconds,
                 "throttled_seconds": len({int(t) for t in throttled}), "honesty": None}
         if throttled:
             step["honesty"] = self.retry_after_honoured(quota)
@@ -94,8 +95,9 @@ class ThrottleSteps(IngestionUser):
     def retry_after_honoured(self, quota: float) -> dict[str, Any]:
         """Get a fresh 429, wait what its Retry-After says, send once: an honest target admits it."""
         value = self.drain(quota)
-        if value is None or not value.strip().isdigit():
+        wait = retry_after.parse(value)
+        if wait is None:
             return {"retry_after": value, "admitted": None}
-        gevent.sleep(int(value) + 0.05)
+        gevent.sleep(wait + 0.05)
         status = self.send()
-        return {"retry_after": value, "admitted": status in ACCEPTED, "status": status}
+        return {"retry_after": value, "admitted": status in ACKNOWLEDGED, "status": status}

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from harness.client import AsyncIngestClient, IngestClient, RetryPolicy, parse_retry_after
+from harness.client import AsyncIngestClient, IngestClient, RetryPolicy
 from harness.factory import EventFactory
 from harness.mock import Answer, IngestMock, documented_response, undocumented_status
 from harness.outcomes import (
@@ -22,6 +22,7 @@ from harness.outcomes import (
     Unavailable,
     Unexpected,
 )
+from harness.retry_after import parse as parse_retry_after
 from harness.spec import Spec
 
 BASE = "https://api.togai.com"

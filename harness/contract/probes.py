@@ -17,10 +17,11 @@ from typing import Any
 
 import msgspec
 
+from harness.admin_client import AdminClient, Counts
 from harness.contract.model import Finding, Results
-from harness.contract.readback import Counts, ReadBack
 from harness.contract.session import ProbeSession, Sent, UnauthBudget
-from harness.factory import ID_FIELD, EventFactory
+from harness.factory import EventFactory
+from harness.facts import ID_FIELD
 from harness.spec import Operation, Spec
 
 BATCH_LIMIT = "batch_limit"
@@ -40,7 +41,7 @@ class ProbeContext:
     session: ProbeSession
     factory: EventFactory
     results: Results
-    readback: ReadBack | None
+    readback: AdminClient | None
     max_body_bytes: int | None
     budget: UnauthBudget
 

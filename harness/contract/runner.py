@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.admin_client import AdminClient
 from harness.contract import probes
 from harness.contract.fuzz import FUZZ, run_schemathesis
 from harness.contract.judges import THROTTLING
 from harness.contract.model import CheckResult, Results, Verdict
 from harness.contract.probes import ProbeContext
-from harness.contract.readback import ReadBack
 from harness.contract.session import ProbeSession, UnauthBudget
 from harness.factory import EventFactory
 from harness.spec import load_spec
@@ -79,7 +79,7 @@ def run_contract(target: Target, options: ContractOptions,
     results = Results(keeps=lambda check: check not in OUR_CHECKS or options.runs(check))
     budget = UnauthBudget(options.unauth_budget)
     run_id = secrets.token_hex(4)
-    readback = ReadBack.offered(target.base_url, target.token, target.admin_token)
+    readback = AdminClient.offered(target.base_url, target.token, target.admin_token)
     selected = [name for name in probes.PROBES if options.runs(name)]
     total = len(selected) + 2
     report = ContractReport(target.label, str(spec.path), options.seed, [])

@@ -18,7 +18,7 @@ from schemathesis.checks import CheckContext
 from schemathesis.core.transport import Response
 
 from harness.contract import judges
-from harness.factory import ID_FIELD
+from harness.facts import ID_FIELD
 from harness.spec import Spec, load_spec
 
 

@@ -17,9 +17,10 @@ from typing import Any
 import httpx
 import msgspec
 
+from harness import retry_after
 from harness.contract.judges import THROTTLING, Seen, judge
 from harness.contract.model import Exchange, Finding, Results, redact_headers
-from harness.factory import ID_FIELD
+from harness.facts import ID_FIELD
 from harness.redaction import Secret
 from harness.spec import Operation, Spec
 
@@ -121,19 +122,20 @@ class ProbeSession:
         sent = self._exchange(operation, headers, content, body)
         waits = 0
         while sent.status == 429 and waits < 3:
-            wait = _whole_seconds(sent.exchange.response_headers.get("retry-after"))
+            wait = retry_after.parse(sent.exchange.response_headers.get("retry-after"))
             if wait is None:
                 break  # the header's absence or shape is the throttling judge's finding
             if wait > self.max_wait or not self._time_for(wait):
                 self.results.passed(THROTTLING, operation.operation_id,
-                                    f"429 seen; its Retry-After of {wait}s is longer than the run waits, not verified")
+                                    f"429 seen; its Retry-After of {wait:g}s is longer than the run waits, "
+                                    "not verified")
                 break
             time.sleep(wait + 0.05)
             waits += 1
             again = self._exchange(operation, headers, content, body)
             if again.status == 429:
                 self.results.fail(Finding(THROTTLING, operation.operation_id,
-                                          f"still 429 after waiting the Retry-After of {wait}s", again.exchange))
+                                          f"still 429 after waiting the Retry-After of {wait:g}s", again.exchange))
             else:
                 self.results.passed(THROTTLING, operation.operation_id, "429 seen; Retry-After honoured")
             sent = again
@@ -171,6 +173,3 @@ class ProbeSession:
         rejected = sent.rejected() if operation.is_batch else []
         self.ledger.record([event for event in events if event not in rejected])
 
-
-def _whole_seconds(value: str | None) -> int | None:
-    return int(value) if value is not None and value.strip().isdigit() else None

@@ -13,13 +13,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from harness.durations import parse_duration
+from harness.facts import DOCUMENTED_QUOTA
 from harness.load.report import junit_cases, key_figures, write_reports
 from harness.load.runner import LoadOptions, LoadReport, run_load
 from harness.load.scenarios import SCENARIOS, locustfile
 from harness.load.slo import parse_slos
 from harness.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
 from harness.spec import load_spec
-from harness.target.config import DOCUMENTED_QUOTA
 from harness.targets import preflight, resolve
 from harness.terminal import err, one_line_errors, out
 

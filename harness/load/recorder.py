@@ -23,10 +23,10 @@ from locust import events
 from locust.env import Environment
 from locust.runners import WorkerRunner
 
+from harness.facts import THROTTLED
 from harness.load.slo import PERCENTILES
 
 LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3
-THROTTLED = 429
 
 
 def histogram() -> HdrHistogram:

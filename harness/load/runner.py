@@ -20,13 +20,13 @@ from typing import Any
 
 import msgspec
 
-from harness.contract.readback import Counts, ReadBack
+from harness.admin_client import AdminClient, Counts
 from harness.errors import HarnessError
+from harness.facts import DOCUMENTED_QUOTA
 from harness.load.scenarios import SCENARIOS, locustfile
 from harness.load.slo import Slo
 from harness.load.throttle import ThrottleVerdict, judge_steps
 from harness.spec import Spec
-from harness.target.config import DOCUMENTED_QUOTA
 from harness.targets import Target
 
 STOP_MARGIN = 90.0  # seconds past --run-time before a Locust run is killed
@@ -136,7 +136,7 @@ def run_locust(command: list[str], token: str, timeout: float,
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
-def account(readback: ReadBack, before: Counts, summary: dict[str, Any]) -> tuple[bool, str]:
+def account(readback: AdminClient, before: Counts, summary: dict[str, Any]) -> tuple[bool, str]:
     """Every event acknowledged during the run stored once: the target's counts moved by what Locust saw."""
     delta = readback.counts() - before
     accepted = summary["accepted_events"]
@@ -150,7 +150,7 @@ def run_load(target: Target, spec: Spec, options: LoadOptions, report_dir: Path,
     report_dir.mkdir(parents=True, exist_ok=True)
     summary_path = report_dir / "summary.json"
     summary_path.unlink(missing_ok=True)
-    readback = ReadBack.offered(target.base_url, target.token, target.admin_token)
+    readback = AdminClient.offered(target.base_url, target.token, target.admin_token)
     before = readback.counts() if readback else None
     command = locust_command(options, target.base_url, report_dir, spec)
     result = run_locust(command, target.token.reveal(), options.run_time + STOP_MARGIN, on_tick)

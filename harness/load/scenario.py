@@ -16,11 +16,11 @@ import msgspec
 from locust import FastHttpUser, constant_throughput, events
 
 from harness.factory import EventFactory
-from harness.load.recorder import RECORDER, THROTTLED
+from harness.facts import ACKNOWLEDGED, THROTTLED
+from harness.load.recorder import RECORDER
 from harness.spec import load_spec
 
 TOKEN_ENV = "HARNESS_TOKEN"
-ACCEPTED = (202, 207)
 
 
 @events.init_command_line_parser.add_listener
@@ -86,7 +86,7 @@ class IngestionUser(FastHttpUser):
     def _post(self, path: str, body: bytes, size: int, *, batch: bool) -> int | None:
         with self.client.post(path, data=body, catch_response=True) as response:
             status = response.status_code
-            if status in ACCEPTED:
+            if status in ACKNOWLEDGED:
                 rejected = len(msgspec.json.decode(response.content).get("errors", [])) if status == 207 else 0
                 RECORDER.accepted(size - rejected)
                 response.success()

@@ -13,6 +13,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.retry_after import parse as parse_retry_after
+
 SUSTAINED_SHARE = 0.05
 
 
@@ -74,12 +76,14 @@ def judge_steps(steps: list[dict[str, Any]], retry_after: dict[str, int], expect
                             f"admits {verdict.measured_quota:.1f} req/s once throttled; documented quota "
                             f"{expected:g} req/s ± {tolerance:.0%}"))
     missing = retry_after.get("missing", 0)
-    malformed = sum(count for value, count in retry_after.items() if value != "missing" and not value.isdigit())
+    malformed = sum(count for value, count in retry_after.items()
+                    if value != "missing" and parse_retry_after(value) is None)
     seen_429 = sum(retry_after.values())
     add(ThrottleFinding("429 carries Retry-After", seen_429 > 0 and missing == malformed == 0,
                         "no 429 seen" if not seen_429 else
-                        f"{missing} of {seen_429} 429s without Retry-After, {malformed} not in whole seconds"
-                        if missing or malformed else f"all {seen_429} 429s carry Retry-After in whole seconds"))
+                        f"{missing} of {seen_429} 429s without Retry-After, {malformed} neither delta-seconds nor "
+                        "an HTTP-date"
+                        if missing or malformed else f"all {seen_429} 429s carry a usable Retry-After"))
     probes = [s["honesty"] for s in steps if s.get("honesty") and s["honesty"].get("admitted") is not None]
     refused = [p for p in probes if not p["admitted"]]
     if probes:

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from harness.admin_client import AdminClient
 from harness.errors import HarnessError
 from harness.factory import EventFactory
 from harness.sdk.adapter import Subject
@@ -53,12 +52,11 @@ class Matrix:
                                     if (op, row, c) in self.cells}} for op, row in self.rows]}
 
 
-def _admin(target: Target) -> httpx.Client:
+def _admin(target: Target) -> AdminClient:
     if target.admin_token is None:
         raise HarnessError("the SDK check needs a target with the reference admin API (scenario mode); "
                            "leave --base-url out to use the embedded target, or pass --admin-token")
-    return httpx.Client(base_url=target.base_url, timeout=10, headers={
-        "Authorization": f"Bearer {target.token.reveal()}", "X-Harness-Admin": target.admin_token.reveal()})
+    return AdminClient(target.base_url, target.token, target.admin_token)
 
 
 def run_subject(subject: Subject, target: Target, all_cases: list[Case]) -> tuple[str, dict[str, Any]]:
@@ -87,11 +85,11 @@ def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
     with _admin(target) as admin:
         for subject in subjects:
             on_subject(subject.label)
-            admin.delete("/_harness/scenario").raise_for_status()
+            admin.clear_scenario()
             version, outcomes = run_subject(subject, target, all_cases)
             matrix.versions[subject.label] = version
-            recorded = admin.get("/_harness/requests").json()["requests"]
-            admin.delete("/_harness/scenario").raise_for_status()
+            recorded = admin.requests()
+            admin.clear_scenario()
             sent: dict[str, list[dict[str, Any]]] = {}
             for request in recorded:
                 sent.setdefault(request["label"], []).append(request)

@@ -17,10 +17,10 @@ from typing import Any
 import msgspec
 import yaml
 
+from harness.reference.app import TargetApp, _Answer, tenant_key
+from harness.reference.config import DEFAULT_MAX_BODY_BYTES, TargetConfig
+from harness.reference.store import Decision
 from harness.spec import Operation, bundled_spec_path
-from harness.target.app import TargetApp, _Answer, tenant_key
-from harness.target.config import DEFAULT_MAX_BODY_BYTES, TargetConfig
-from harness.target.store import Decision
 
 Headers = list[tuple[bytes, bytes]]
 Rewriter = Callable[[dict[str, Any], int, Headers, bytes], tuple[int, Headers, bytes]]

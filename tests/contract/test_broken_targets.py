@@ -8,7 +8,7 @@ import pytest
 
 from harness.contract.runner import ContractOptions, run_contract
 from harness.redaction import Secret
-from harness.target import running_target
+from harness.reference import running_target
 from harness.targets import Target
 from tests.contract.broken import FAULTS, Fault
 

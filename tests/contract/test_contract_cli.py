@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.target import RunningTarget, TargetConfig, running_target
+from harness.reference import RunningTarget, TargetConfig, running_target
 from tests.contract.broken import FAULTS
 
 SECRET = "tok-9f3c1d77e5b4-do-not-print"

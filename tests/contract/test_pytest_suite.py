@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.target import TargetConfig, running_target
+from harness.reference import TargetConfig, running_target
 from tests.contract.broken import FAULTS
 
 TOKEN = "suite-tenant"

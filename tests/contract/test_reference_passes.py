@@ -8,7 +8,7 @@ import pytest
 
 from harness.contract.model import Verdict
 from harness.contract.runner import ALL_CHECKS, ContractOptions, run_contract
-from harness.target import TargetConfig
+from harness.reference import TargetConfig
 from harness.targets import Target, resolve
 
 

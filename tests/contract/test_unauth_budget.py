@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from harness.contract.model import Verdict
 from harness.contract.runner import ContractOptions, run_contract
-from harness.target import TargetConfig
-from harness.targets import TOGAI_UNAUTH_QUOTA, resolve, unauth_budget
+from harness.facts import UNAUTH_QUOTA
+from harness.reference import TargetConfig
+from harness.targets import resolve, unauth_budget
 
 TOKEN = "budget-tenant"
 
 
 def throttling_notes(budget: int, checks: tuple[str, ...]) -> dict[str, tuple[Verdict, str]]:
-    config = TargetConfig(tokens=(TOKEN,), rate=1_000_000, unauth_quota=TOGAI_UNAUTH_QUOTA)
+    config = TargetConfig(tokens=(TOKEN,), rate=1_000_000, unauth_quota=UNAUTH_QUOTA)
     with resolve(None, TOKEN, embedded=config) as target:
         report = run_contract(target, ContractOptions(unauth_budget=budget, checks=checks, max_examples=5))
     assert not report.failed, [f.message for r in report.failed for f in r.findings]
@@ -19,8 +20,8 @@ def throttling_notes(budget: int, checks: tuple[str, ...]) -> dict[str, tuple[Ve
 
 
 def test_togai_budget_never_trips_the_documented_quota() -> None:
-    assert unauth_budget("https://sandbox-api.togai.com", 50) == TOGAI_UNAUTH_QUOTA
-    notes = throttling_notes(TOGAI_UNAUTH_QUOTA, ())  # every check, schemathesis included
+    assert unauth_budget("https://sandbox-api.togai.com", 50) == UNAUTH_QUOTA
+    notes = throttling_notes(UNAUTH_QUOTA, ())  # every check, schemathesis included
     assert {verdict for verdict, _ in notes.values()} == {Verdict.SKIPPED}, notes  # no 429 at all
 
 

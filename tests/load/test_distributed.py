@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.target import TargetConfig, running_target
+from harness.reference import TargetConfig, running_target
 from tests.load.conftest import TOKEN, harness_load
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from harness.target import TargetConfig, running_target
+from harness.reference import TargetConfig, running_target
 from tests.contract.broken import FAULTS
 from tests.load.conftest import TOKEN, harness_load
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.target import TargetConfig, running_target
-from harness.target.config import Latency
+from harness.reference import TargetConfig, running_target
+from harness.reference.config import Latency
 from tests.load.conftest import TOKEN, harness_load
 
 

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
+from harness.admin_client import AdminClient
 from harness.sdk.adapter import BUILT_IN, Subject
 from harness.sdk.envs import sdk_python
 from harness.sdk.runner import run_matrix
@@ -52,12 +52,11 @@ def direct(python: Path, target: Target, status: int, body: dict[str, object]) -
     """Script one answer, call the SDK by hand, and say what it did."""
     assert target.admin_token is not None
     operation = "ingestBatch" if "events" in body else "ingest"
-    headers = {"Authorization": f"Bearer {target.token.reveal()}", "X-Harness-Admin": target.admin_token.reveal()}
-    httpx.put(f"{target.base_url}/_harness/scenario", headers=headers,
-              json={"label": "direct", "answers": {operation: [{"status": status}]}}).raise_for_status()
-    result = subprocess.run([str(python), "-c", DIRECT, target.base_url, target.token.reveal(), json.dumps(body)],
-                            capture_output=True, text=True, check=True, timeout=60)
-    httpx.delete(f"{target.base_url}/_harness/scenario", headers=headers).raise_for_status()
+    with AdminClient(target.base_url, target.token, target.admin_token) as admin:
+        admin.set_scenario("direct", {operation: [{"status": status}]})
+        result = subprocess.run([str(python), "-c", DIRECT, target.base_url, target.token.reveal(), json.dumps(body)],
+                                capture_output=True, text=True, check=True, timeout=60)
+        admin.clear_scenario()
     return json.loads(result.stdout)
 
 

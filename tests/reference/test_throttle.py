@@ -7,10 +7,10 @@ import time
 import pytest
 
 from harness.factory import EventFactory
+from harness.reference import TargetConfig, running_target
+from harness.reference.throttle import Throttle
 from harness.spec import load_spec
-from harness.target import TargetConfig, running_target
-from harness.target.throttle import Throttle
-from tests.target.conftest import UNTHROTTLED, Caller, assert_error_response
+from tests.reference.conftest import UNTHROTTLED, Caller, assert_error_response
 
 SPEC = load_spec()
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.target.config import Latency, Outage
+from harness.reference.config import Latency, Outage
 
 
 @dataclass

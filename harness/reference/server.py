@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import uvicorn
 
-from harness.target.app import ADMIN_HEADER, TargetApp
-from harness.target.config import TargetConfig
+from harness.reference.app import ADMIN_HEADER, TargetApp
+from harness.reference.config import TargetConfig
 
 
 @dataclass

@@ -24,14 +24,14 @@ from urllib.parse import unquote
 
 import msgspec
 
-from harness.factory import ID_FIELD
+from harness.facts import ID_FIELD
+from harness.reference.config import TargetConfig
+from harness.reference.faults import Faults
+from harness.reference.scenario import Scenarios
+from harness.reference.store import Decision, EventStore, prepare
+from harness.reference.throttle import Throttle
+from harness.reference.validation import RequestValidator
 from harness.spec import Operation, Spec, load_spec
-from harness.target.config import TargetConfig
-from harness.target.faults import Faults
-from harness.target.scenario import Scenarios
-from harness.target.store import Decision, EventStore, prepare
-from harness.target.throttle import Throttle
-from harness.target.validation import RequestValidator
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,7 +43,7 @@ ADMIN_HEADER = b"x-harness-admin"
 _JSON = (b"content-type", b"application/json")
 _decode = msgspec.json.Decoder().decode
 _encode = msgspec.json.Encoder().encode
-log = logging.getLogger("harness.target")
+log = logging.getLogger("harness.reference")
 
 
 class _Answer(Exception):

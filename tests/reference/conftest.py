@@ -9,9 +9,11 @@ import httpx
 import msgspec
 import pytest
 
+from harness.admin_client import AdminClient
 from harness.factory import EventFactory
+from harness.redaction import Secret
+from harness.reference import RunningTarget, TargetConfig, running_target
 from harness.spec import Spec, load_spec
-from harness.target import RunningTarget, TargetConfig, running_target
 
 UNTHROTTLED = 1_000_000.0
 
@@ -29,16 +31,17 @@ class Caller:
         sent = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json", **(headers or {})}
         return self.http.post(path, content=content, headers={k: v for k, v in sent.items() if v is not None})
 
+    def admin(self) -> AdminClient:
+        assert self.target.config.admin_token is not None
+        return AdminClient(self.target.base_url, Secret(self.token), Secret(self.target.config.admin_token))
+
     def stats(self) -> dict[str, int]:
-        response = self.http.get("/_harness/stats", headers={**self.target.admin_headers,
-                                                              "Authorization": f"Bearer {self.token}"})
-        response.raise_for_status()
-        return response.json()
+        with self.admin() as admin:
+            return vars(admin.counts())
 
     def stored(self, event_id: str) -> dict[str, Any] | None:
-        response = self.http.get(f"/_harness/events/{event_id}",
-                                 headers={**self.target.admin_headers, "Authorization": f"Bearer {self.token}"})
-        return response.json()["event"] if response.status_code == 200 else None
+        with self.admin() as admin:
+            return admin.lookup(event_id)
 
 
 @pytest.fixture(scope="module")

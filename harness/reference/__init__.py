@@ -5,7 +5,7 @@ check is proven against. ``running_target`` starts it in-process for tests;
 ``harness serve`` runs it as a service.
 """
 
-from harness.target.config import TargetConfig
-from harness.target.server import RunningTarget, running_target
+from harness.reference.config import TargetConfig
+from harness.reference.server import RunningTarget, running_target
 
 __all__ = ["RunningTarget", "TargetConfig", "running_target"]

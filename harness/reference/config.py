@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.durations import parse_duration
+from harness.facts import DOCUMENTED_QUOTA, UNAUTH_WINDOW_SECONDS
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
-DOCUMENTED_QUOTA = 50.0  # requests per second per tenant and operation (Togai's quotas page); the default rate
+
 MEMORY = ":memory:"
 
 
@@ -67,7 +68,7 @@ class TargetConfig:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str | None = field(default_factory=lambda: secrets.token_urlsafe(18))
     unauth_quota: int | None = None  # per client IP, per ``unauth_window`` seconds; off when None
-    unauth_window: float = 1800.0
+    unauth_window: float = UNAUTH_WINDOW_SECONDS
     latency: Latency = Latency()
     error_ratio: float = 0.0
     outage: Outage | None = None

@@ -6,9 +6,9 @@ import msgspec
 import pytest
 
 from harness.factory import EventFactory, Variant
+from harness.reference import TargetConfig, running_target
 from harness.spec import load_spec
-from harness.target import TargetConfig, running_target
-from tests.target.conftest import UNTHROTTLED, Caller, assert_error_response
+from tests.reference.conftest import UNTHROTTLED, Caller, assert_error_response
 
 SPEC = load_spec()
 VARIANTS = EventFactory(SPEC, namespace="ids").variants()

@@ -16,7 +16,9 @@ from pathlib import Path
 import httpx
 import msgspec
 
+from harness.admin_client import AdminClient
 from harness.factory import EventFactory
+from harness.redaction import Secret
 from harness.spec import load_spec
 
 SPEC = load_spec()
@@ -79,12 +81,10 @@ def test_acknowledged_events_survive_sigkill(tmp_path: Path) -> None:
         sender.join(timeout=20)
     assert len(acknowledged) >= 3000
 
-    with served(db) as (_, url), httpx.Client(base_url=url, headers={
-            "Authorization": f"Bearer {TOKEN}", "X-Harness-Admin": ADMIN}) as http:
-        stats = http.get("/_harness/stats").json()
-        assert stats["stored"] >= len(acknowledged)
+    with served(db) as (_, url), AdminClient(url, Secret(TOKEN), Secret(ADMIN)) as admin:
+        assert admin.counts().stored >= len(acknowledged)
         for event_id in acknowledged[:: max(1, len(acknowledged) // 200)]:
-            assert http.get(f"/_harness/events/{event_id}").status_code == 200
+            assert admin.lookup(event_id) is not None
     with sqlite3.connect(db) as connection:
         stored = {row[0] for row in connection.execute("SELECT id FROM events")}
         rows = connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]

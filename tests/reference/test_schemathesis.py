@@ -14,8 +14,8 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 
 from harness.contract.schemathesis_checks import UniqueIds
+from harness.reference import RunningTarget, TargetConfig, running_target
 from harness.spec import bundled_spec_path
-from harness.target import RunningTarget, TargetConfig, running_target
 
 TOKEN = "schemathesis-tenant"
 

@@ -1,0 +1,26 @@
+"""The contract's facts that are not in the spec, named once (see ``docs/contract.md``).
+
+Limits that the spec states (batch size, field lengths, patterns) are read
+from the spec, never from here. What lives here is what a schema cannot
+say: quotas, the idempotency key's name, Togai's hosts, which statuses
+count as acknowledged or throttled.
+"""
+
+from __future__ import annotations
+
+# docs/contract.md#quotas: requests per second per tenant and operation; adjustable per customer.
+DOCUMENTED_QUOTA = 50.0
+# docs/contract.md#quotas: requests without valid credentials per client IP, per window; not adjustable.
+UNAUTH_QUOTA = 5
+UNAUTH_WINDOW_SECONDS = 1800.0
+
+# docs/contract.md#operations
+PRODUCTION_HOSTS = frozenset({"api.togai.com"})
+TOGAI_HOSTS = PRODUCTION_HOSTS | {"sandbox-api.togai.com"}
+
+# docs/contract.md#idempotent-retry: the event field that is the idempotency key.
+ID_FIELD = "id"
+
+# docs/contract.md#operations: what acknowledges events, and what throttles.
+ACKNOWLEDGED = (202, 207)
+THROTTLED = 429
