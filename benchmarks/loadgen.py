@@ -33,7 +33,7 @@ from typing import Any
 import uvicorn
 
 from harness.factory import EventFactory
-from harness.load.scenarios import locustfile
+from harness.load.scenarios import scenario
 from harness.reference.server import bind, url_of
 
 BATCH = 1000
@@ -135,7 +135,7 @@ def main() -> None:
                 if has_wrk:
                     runs["wrk"].append(run_wrk(url, args.seconds, body))
                 runs["fixed"].append(run_locust(url, args.seconds, fixed))
-                runs["ours"].append(run_locust(url, args.seconds, locustfile("batch_throughput")))
+                runs["ours"].append(run_locust(url, args.seconds, scenario("batch_throughput").path))
         wrk = statistics.median(runs["wrk"]) if has_wrk else None
         plain, ours = statistics.median(runs["fixed"]), statistics.median(runs["ours"])
         print(f"wrk, one fixed {BATCH}-event body          : {wrk or float('nan'):>8,.0f} requests/s "

@@ -16,15 +16,11 @@ from urllib.parse import quote
 
 import httpx
 
-from harness.errors import HarnessError
+from harness.errors import AdminError
 from harness.redaction import Secret
 
 ADMIN_HEADER = "X-Harness-Admin"
 PREFIX = "/_harness"
-
-
-class AdminError(HarnessError):
-    """The admin API refused a call or answered something unreadable."""
 
 
 @dataclass(frozen=True)

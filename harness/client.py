@@ -31,7 +31,7 @@ from harness.outcomes import (
     Unexpected,
 )
 from harness.redaction import BearerAuth, Secret
-from harness.spec import Operation, Spec, describe_error, load_spec
+from harness.spec import Operation, Spec, load_spec
 
 USER_AGENT = "togai-ingestion-harness"
 _decode = msgspec.json.Decoder().decode
@@ -141,9 +141,9 @@ class IngestProtocol:
             content_type = response.headers.get("Content-Type", "no content type")
             raise self._malformed(operation, response, f"not JSON ({content_type}): "
                                   f"{_excerpt(raw)}") from None
-        error = next(iter(self.spec.validator(documented.schema_pointer).iter_errors(body)), None)
+        error = self.spec.validator(documented.schema_pointer).first_error(body)
         if error is not None:
-            raise self._malformed(operation, response, f"{describe_error(error)} "
+            raise self._malformed(operation, response, f"{error.describe()} "
                                   f"(schema {documented.schema_pointer})")
         return body
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from harness import pointers
 from harness.spec import Operation, Spec
+from harness.verdicts import Finding, Outcome, Report, Row
 
 _SKIP = frozenset({"example", "examples", "enum", "default", "const"})
 _PROSE_LIMIT = re.compile(
@@ -29,6 +30,15 @@ class Defect:
 
     def line(self, spec: Spec) -> str:
         return f"{spec.path}#{self.pointer}: {self.message}"
+
+
+def lint_report(spec: Spec) -> Report:
+    """The lint as a report: one failed row per defect, or one passed row for a clean spec."""
+    defects = lint(spec)
+    rows = [Row("spec lint", d.pointer or "/", Outcome.FAILED, d.message, [Finding(d.line(spec))], group="lint")
+            for d in defects] or [Row("spec lint", spec.path.name, Outcome.PASSED, "no self-contradiction found",
+                                      group="lint")]
+    return Report("lint", "Spec lint", str(spec.path), rows, summary=f"{len(defects)} defect(s) in {spec.path.name}")
 
 
 def lint(spec: Spec) -> list[Defect]:
@@ -81,7 +91,7 @@ def _looks_like_schema(node: dict[str, Any]) -> bool:
 def _check(spec: Spec, schema_pointer: str, example_pointer: str) -> Iterator[Defect]:
     example = spec.node(example_pointer)
     for error in spec.validator(spec.deref(schema_pointer)).iter_errors(example):
-        where = pointers.join(example_pointer, *error.absolute_path)
+        where = pointers.join(example_pointer, *error.path)
         yield Defect(where, f"example breaks its schema: {error.message}")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
@@ -20,70 +19,12 @@ import httpx
 import msgspec
 import respx
 
-from harness.samples import sample
-from harness.spec import HeaderSpec, Operation, Spec, describe_error, load_spec
+from harness.answers import UNSET, Answer, documented_response
+from harness.spec import Operation, Spec, load_spec
+
+__all__ = ["UNSET", "Answer", "IngestMock", "MockOperation"]
 
 DEFAULT_BASE_URL = "https://api.togai.com"
-
-
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One answer: a documented ``status`` (or ``"default"``), optionally overridden.
-
-    ``json`` replaces the spec's body, ``content`` sends raw bytes instead (for
-    malformed answers), and ``headers`` is merged over the declared headers; a
-    header set to ``None`` is left out (e.g. a 429 without ``Retry-After``).
-    """
-
-    status: int | str = 202
-    json: Any = UNSET
-    content: bytes | None = None
-    headers: Mapping[str, str | None] = field(default_factory=dict)
-    content_type: str = "application/json"
-
-
-def undocumented_status(operation: Operation) -> int:
-    """A status only ``default`` covers: the first undocumented 5xx."""
-    return next(code for code in range(500, 600) if not operation.documents(code))
-
-
-def documented_response(spec: Spec, operation: Operation, answer: Answer) -> httpx.Response:
-    """The response the spec documents for ``answer.status``, with the answer's overrides."""
-    code = undocumented_status(operation) if answer.status == "default" else int(answer.status)
-    documented = operation.responses.get(str(answer.status)) or operation.response_for(code)
-    headers: dict[str, str] = {}
-    for header in documented.headers if documented else ():
-        headers[header.name] = _header_value(header)
-    for name, value in answer.headers.items():
-        headers.pop(name, None)
-        if value is not None:
-            headers[name] = value
-    if answer.content is not None:
-        return httpx.Response(code, content=answer.content,
-                              headers={"Content-Type": answer.content_type, **headers})
-    body = answer.json
-    if body is UNSET and documented is not None and documented.schema_pointer is not None:
-        body = sample(spec, documented.schema_pointer, documented.example_pointer)
-    if body is UNSET:
-        return httpx.Response(code, headers=headers)
-    return httpx.Response(code, json=body, headers=headers)
-
-
-def _header_value(header: HeaderSpec) -> str:
-    if header.example is not None:
-        return str(header.example)
-    kind = header.schema.get("type")
-    if kind in ("integer", "number"):
-        return str(max(int(header.schema.get("minimum", 1)), 1))
-    return "x"
 
 
 class MockOperation:
@@ -139,9 +80,9 @@ class MockOperation:
         except msgspec.DecodeError:
             return Answer(400, json={"message": "The body is not valid JSON."})
         validator = self.spec.validator(self.operation.request_schema_pointer)
-        error = next(iter(validator.iter_errors(body)), None)
+        error = validator.first_error(body)
         if error is not None:
-            return Answer(400, json={"message": describe_error(error)[:500]})
+            return Answer(400, json={"message": error.describe()[:500]})
         return Answer(202)
 
 

@@ -27,7 +27,7 @@ def sample(spec: Spec, schema_pointer: str, example_pointer: str | None = None) 
     value = _synthesize(spec, schema_pointer, frozenset())
     if not validator.is_valid(value):
         error = next(iter(validator.iter_errors(value)))
-        where = pointers.join(schema_pointer, *error.absolute_schema_path)
+        where = pointers.join(schema_pointer, *error.schema_path)
         raise SpecError(spec.path, [SpecProblem(
             where, f"cannot make a valid sample ({error.message}); add a valid `example`")])
     return value

@@ -12,43 +12,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema import Draft4Validator, Draft202012Validator
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from harness import pointers
-from harness.formats import FORMAT_CHECKER
+from harness.errors import SpecError, SpecProblem
+from harness.schema_engine import Validator
 
 BUNDLED_SPEC_NAME = "togai-ingestion.yaml"
 SINGLE_OPERATION = "ingest"
 BATCH_OPERATION = "ingestBatch"
-_SPEC_URI = "urn:harness:spec"
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
-@dataclass(frozen=True)
-class SpecProblem:
-    pointer: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.pointer or '/'}: {self.message}"
-
-
-class SpecError(Exception):
-    """A spec that cannot be used; each problem names its JSON pointer."""
-
-    def __init__(self, path: Path | str, problems: list[SpecProblem]) -> None:
-        self.path = Path(path)
-        self.problems = problems
-        lines = [f"{self.path}#{problem}" for problem in problems]
-        super().__init__("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -169,11 +147,6 @@ class Spec:
                                         self.single.envelope_key))
 
     # -- validation -------------------------------------------------------
-    @cached_property
-    def _registry(self) -> Registry:
-        specification = DRAFT202012 if self.is_openapi_31 else DRAFT4
-        return Registry().with_resource(_SPEC_URI, Resource(self.document, specification))
-
     @property
     def is_openapi_31(self) -> bool:
         return str(self.document.get("openapi", "")).startswith("3.1")
@@ -207,9 +180,7 @@ class Spec:
 
 @lru_cache(maxsize=256)
 def _validator(spec: Spec, schema_pointer: str) -> Validator:
-    cls = Draft202012Validator if spec.is_openapi_31 else Draft4Validator
-    return cls({"$ref": f"{_SPEC_URI}#{schema_pointer}"}, registry=spec._registry,
-               format_checker=FORMAT_CHECKER)
+    return Validator(spec.document, schema_pointer, openapi_31=spec.is_openapi_31)
 
 
 def bundled_spec_path() -> Path:
@@ -385,15 +356,3 @@ def _constraints(spec: Spec, schema_pointer: str, path: tuple[str, ...],
     if isinstance(schema.get("additionalProperties"), dict):
         yield from _constraints(spec, pointers.join(real, "additionalProperties"), (*path, "{}"),
                                 visiting)
-
-
-def describe_error(error: Any) -> str:
-    """A short line for a ``jsonschema`` error: where, and which rule.
-
-    jsonschema's own message repeats the whole offending value, which for a
-    1001-event batch is megabytes; past a short length the rule is named instead.
-    """
-    where = "/".join(str(part) for part in error.absolute_path) or "body"
-    message = error.message if len(error.message) <= 160 else (
-        f"breaks {error.validator} {error.validator_value!r}")
-    return f"{where}: {message}"

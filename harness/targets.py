@@ -9,13 +9,14 @@ unauthenticated budget never exceeds the documented quota (5 per 30 minutes).
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
-from harness.errors import HarnessError
+from harness.errors import TargetError
 from harness.facts import PRODUCTION_HOSTS, TOGAI_HOSTS, UNAUTH_QUOTA
 from harness.redaction import Secret
 from harness.reference import TargetConfig, running_target
@@ -23,10 +24,6 @@ from harness.spec import Spec
 
 DEFAULT_UNAUTH_BUDGET = 10
 EMBEDDED_TOKEN = "harness-embedded-token"
-
-
-class TargetError(HarnessError):
-    """A target that cannot be used as given, or does not answer; the message says what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,12 @@ def resolve(base_url: str | None, token: str | None, *, admin_token: str | None 
                      Secret(admin_token) if admin_token else None, max_body_bytes)
         return
     config = embedded or TargetConfig(tokens=(token or EMBEDDED_TOKEN,))
-    with running_target(config) as running:
+    with contextlib.ExitStack() as stack:
+        try:
+            running = stack.enter_context(running_target(config))
+        except (OSError, RuntimeError, ValueError, sqlite3.Error) as error:
+            raise TargetError(f"the embedded reference target could not start: {error}; give --base-url to "
+                              "test a target of your own") from None
         yield Target(running.base_url, Secret(running.token), Secret(config.admin_token or ""),
                      config.max_body_bytes, embedded=True)
 

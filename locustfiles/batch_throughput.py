@@ -9,7 +9,10 @@ harness summary); a 207 counts only the events it accepted.
 
 from locust import task
 
-from harness.load.scenario import IngestionUser
+from harness.load.scenarios import Scenario
+from harness.load.users import IngestionUser
+
+SCENARIO = Scenario(users=4)
 
 
 class BatchThroughput(IngestionUser):

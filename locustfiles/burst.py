@@ -4,18 +4,17 @@
         [--burst-users 20] [--burst-seconds 5] [--idle-seconds 5]
 """
 
-from typing import Any
+from locust import LoadTestShape, task
 
-from locust import LoadTestShape, events, task
+from harness.load.scenarios import Option, Scenario
+from harness.load.users import IngestionUser
 
-from harness.load.scenario import IngestionUser
-
-
-@events.init_command_line_parser.add_listener
-def _arguments(parser: Any) -> None:
-    parser.add_argument("--burst-users", type=int, default=20, help="Users during a spike")
-    parser.add_argument("--burst-seconds", type=float, default=5.0, help="Length of a spike")
-    parser.add_argument("--idle-seconds", type=float, default=5.0, help="Pause between spikes")
+SCENARIO = Scenario(users=20, options=(
+    Option("--burst-users", 20, "Users during a spike"),
+    Option("--burst-seconds", 5.0, "Length of a spike"),
+    Option("--idle-seconds", 5.0, "Pause between spikes"),
+))
+SCENARIO.register()
 
 
 class Burst(IngestionUser):

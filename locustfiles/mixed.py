@@ -5,16 +5,14 @@
 """
 
 import random
-from typing import Any
 
-from locust import events, task
+from locust import task
 
-from harness.load.scenario import IngestionUser
+from harness.load.scenarios import Option, Scenario
+from harness.load.users import IngestionUser
 
-
-@events.init_command_line_parser.add_listener
-def _arguments(parser: Any) -> None:
-    parser.add_argument("--single-share", type=float, default=0.8, help="Share of requests sent to /ingest")
+SCENARIO = Scenario(users=8, options=(Option("--single-share", 0.8, "Share of requests sent to /ingest"),))
+SCENARIO.register()
 
 
 class Mixed(IngestionUser):

@@ -6,7 +6,10 @@
 
 from locust import task
 
-from harness.load.scenario import IngestionUser
+from harness.load.scenarios import Scenario
+from harness.load.users import IngestionUser
+
+SCENARIO = Scenario(users=4)
 
 
 class Soak(IngestionUser):

@@ -18,22 +18,33 @@ from typing import Any
 
 import gevent
 from gevent.pool import Pool
-from locust import events, task
+from locust import task
 
 from harness import retry_after
 from harness.facts import ACKNOWLEDGED, DOCUMENTED_QUOTA, THROTTLED
 from harness.load.pacer import pace
 from harness.load.recorder import RECORDER
-from harness.load.scenario import IngestionUser
+from harness.load.scenarios import Option, Scenario
+from harness.load.summary import Honesty, LoadSummary, ScenarioVerdict, Step
+from harness.load.throttle import judge_steps
+from harness.load.users import IngestionUser
+
+SCENARIO = Scenario(users=1, distributable=False, ends_itself=True, options=(
+    Option("--expect-quota", DOCUMENTED_QUOTA, "Documented quota, requests/s"),
+    Option("--tolerance", 0.1, "Allowed onset error, as a fraction of the quota"),
+    Option("--steps", "0.5,0.9,1.1,1.5,2", "Offered rates, as factors of the quota"),
+    Option("--step-seconds", 5.0, "Length of each step"),
+    Option("--rest-seconds", 2.0, "Pause between steps (bucket refill)"),
+    Option("--quota-operation", "ingest", "Operation whose quota is stepped through", ("ingest", "ingestBatch")),
+))
+SCENARIO.register()
 
 
-@events.init_command_line_parser.add_listener
-def _arguments(parser: Any) -> None:
-    parser.add_argument("--expect-quota", type=float, default=DOCUMENTED_QUOTA, help="Documented quota, requests/s")
-    parser.add_argument("--steps", default="0.5,0.9,1.1,1.5,2", help="Offered rates, as factors of the quota")
-    parser.add_argument("--step-seconds", type=float, default=5.0, help="Length of each step")
-    parser.add_argument("--rest-seconds", type=float, default=2.0, help="Pause between steps (bucket refill)")
-    parser.add_argument("--quota-operation", choices=("ingest", "ingestBatch"), default="ingest")
+@RECORDER.verdict
+def judge(summary: LoadSummary, options: Any) -> ScenarioVerdict:
+    """Where the target starts to throttle, against the documented quota (harness.load.throttle)."""
+    return judge_steps(summary.steps, summary.retry_after, options.expect_quota,
+                       options.tolerance).as_verdict("throttle")
 
 
 class ThrottleSteps(IngestionUser):
@@ -70,7 +81,7 @@ class ThrottleSteps(IngestionUser):
         pool.join(timeout=30)
         return seen[0] if seen else None
 
-    def step(self, factor: float, quota: float, seconds: float) -> dict[str, Any]:
+    def step(self, factor: float, quota: float, seconds: float) -> Step:
         self.drain(quota)
         gevent.sleep(1 / quota)  # one request's worth of refill: the first paced request is not the drain's last
         answers: list[tuple[float, int | None]] = []
@@ -82,22 +93,19 @@ class ThrottleSteps(IngestionUser):
 
         run = pace(factor * quota, seconds, fire)
         throttled = [t for t, status in answers if status == THROTTLED]
-        step = {"factor": factor, "offered_rate": factor * quota, "seconds": seconds, "started": run.started,
-                "dropped": run.dropped, "achieved_rate": run.achieved_rate,
-                "accepted": sum(1 for _, s in answers if s in ACKNOWLEDGED), "throttled": len(throttled),
-                "failed": sum(1 for _, s in answers if s not in (*ACKNOWLEDGED, THROTTLED)),
-                "admitted_rate": sum(1 for _, s in answers if s in ACKNOWLEDGED) / seconds,
-                "throttled_seconds": len({int(t) for t in throttled}), "honesty": None}
-        if throttled:
-            step["honesty"] = self.retry_after_honoured(quota)
-        return step
+        accepted = sum(1 for _, s in answers if s in ACKNOWLEDGED)
+        return Step(factor=factor, offered_rate=factor * quota, seconds=seconds, started=run.started,
+                    dropped=run.dropped, achieved_rate=run.achieved_rate, accepted=accepted,
+                    throttled=len(throttled), failed=sum(1 for _, s in answers if s not in (*ACKNOWLEDGED, THROTTLED)),
+                    admitted_rate=accepted / seconds, throttled_seconds=len({int(t) for t in throttled}),
+                    honesty=self.retry_after_honoured(quota) if throttled else None)
 
-    def retry_after_honoured(self, quota: float) -> dict[str, Any]:
+    def retry_after_honoured(self, quota: float) -> Honesty:
         """Get a fresh 429, wait what its Retry-After says, send once: an honest target admits it."""
         value = self.drain(quota)
         wait = retry_after.parse(value)
         if wait is None:
-            return {"retry_after": value, "admitted": None}
+            return Honesty(value, None)
         gevent.sleep(wait + 0.05)
         status = self.send()
-        return {"retry_after": value, "admitted": status in ACKNOWLEDGED, "status": status}
+        return Honesty(value, status in ACKNOWLEDGED, status)

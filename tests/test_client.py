@@ -9,9 +9,11 @@ import httpx
 import pytest
 import respx
 
+from harness import retry_after as retry_after_header
+from harness.answers import Answer, documented_response, undocumented_status
 from harness.client import AsyncIngestClient, IngestClient, RetryPolicy
 from harness.factory import EventFactory
-from harness.mock import Answer, IngestMock, documented_response, undocumented_status
+from harness.mock import IngestMock
 from harness.outcomes import (
     Accepted,
     MalformedResponse,
@@ -22,7 +24,6 @@ from harness.outcomes import (
     Unavailable,
     Unexpected,
 )
-from harness.retry_after import parse as parse_retry_after
 from harness.spec import Spec
 
 BASE = "https://api.togai.com"
@@ -49,7 +50,7 @@ def expected_outcome(spec: Spec, op_id: str, status: str) -> Outcome:
             (e["message"], e["eventPayload"]) for e in body["errors"]))  # type: ignore[arg-type]
     if 200 <= code < 300:
         return Accepted(status=code)
-    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    retry_after = retry_after_header.parse(response.headers.get("Retry-After"))
     if code == 429:
         return Throttled(status=code, retry_after=retry_after, message=body["message"])
     if code == 503:
@@ -102,7 +103,7 @@ def test_default_status_is_undocumented(togai_spec: Spec) -> None:
     ("ingest", Answer(401, content=b"Unauthorized", content_type="text/plain"), "not JSON (text/plain)"),
     ("ingestBatch", Answer(207, content=b'{"errors": [{"message": "x", "eventPay'), "not JSON"),
     ("ingest", Answer(202, json={"accepted": True}), "documents no body"),
-    ("ingestBatch", Answer(202, json={}), "'errors' is a required property"),
+    ("ingestBatch", Answer(202, json={}), '"errors" is a required property'),
     ("ingestBatch", Answer(400, json={"error": "bad"}), "('error' was unexpected)"),
     ("ingestBatch", Answer(202, json={"errors": [{"message": "no", "eventPayload": EventFactory().event()}]}),
      "a 202 that lists 1 rejected events; a partial acceptance is a 207"),
@@ -173,11 +174,6 @@ async def test_async_retry_uses_the_same_protocol(togai_mock: IngestMock, togai_
     assert isinstance(outcome, PartiallyAccepted) and outcome.attempts == 2
     assert slept == [2.0]
 
-
-@pytest.mark.parametrize(("value", "seconds"), [("3", 3.0), (" 0 ", 0.0), (None, None), ("soon", None),
-                                                 ("-1", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
-def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
-    assert parse_retry_after(value) == seconds
 
 
 def test_requests_carry_json_bearer_and_user_agent(togai_mock: IngestMock, togai_spec: Spec) -> None:

@@ -1,10 +1,13 @@
-"""The schemathesis stage: every built-in check that applies, plus ours, tuned for this contract.
+"""The schemathesis stage: every built-in check that applies, plus our judges, tuned for this contract.
 
 Tuned so a correct target raises no false alarm: the documented 503 and a
 429 are not server errors, a 429 is waited out for its ``Retry-After`` and
 re-sent (schemathesis's ``rate-limit: auto``), generated events get unique
-ids (a reused id with another payload is a conflict, probed separately), and
-the ``ignored_auth`` probes run only when the unauthenticated budget allows.
+ids (a reused id with another payload is a conflict, probed separately,
+docs/contract.md#partial-failure), and the ``ignored_auth`` probes run only
+when the unauthenticated budget allows. Our judges (``@judge`` in
+``harness.contract.checks``) are registered as schemathesis checks under
+their own names, once, when this module is imported.
 """
 
 from __future__ import annotations
@@ -14,19 +17,22 @@ from typing import Any
 
 import schemathesis
 import schemathesis.engine
+from schemathesis.checks import CheckContext
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.transport import Response
 from schemathesis.engine import events
 from schemathesis.engine.recorder import ScenarioRecorder
 
-from harness.contract import schemathesis_checks
-from harness.contract.judges import THROTTLING
-from harness.contract.model import Exchange, Finding, Results, redact_headers
+from harness.contract import registry
+from harness.contract.checks.throttling import THROTTLING
+from harness.contract.ids import unique_ids
+from harness.contract.model import Exchange, Results, redact_headers
 from harness.contract.session import UnauthBudget
-from harness.errors import HarnessError
+from harness.errors import EngineError
 from harness.redaction import Secret
-from harness.spec import Spec
+from harness.spec import Spec, load_spec
 
-FUZZ = "schemathesis"
+FUZZ = registry.FUZZ
 IGNORED_AUTH_REQUESTS = 4  # two per operation: no credentials, then invalid ones
 _BUILT_IN = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
              "response_schema_conformance", "response_headers_conformance", "negative_data_rejection",
@@ -36,7 +42,7 @@ _BUILT_IN = ("not_a_server_error", "status_code_conformance", "content_type_conf
 def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,
               budget: UnauthBudget, checks: tuple[str, ...] = ()) -> SchemathesisConfig:
     ignored_auth = budget.take(IGNORED_AUTH_REQUESTS)
-    enabled = {name: {"enabled": not checks or name in checks} for name in schemathesis_checks.CUSTOM_CHECKS}
+    enabled = {name: {"enabled": not checks or name in checks} for name in register_judges()}
     return SchemathesisConfig.from_dict({
         "base-url": base_url,
         "seed": seed,
@@ -70,16 +76,16 @@ def run_schemathesis(spec: Spec, base_url: str, token: Secret, results: Results,
     schema = schemathesis.openapi.from_path(spec.path, config=config)
     operations = {(op.method, op.path): op.operation_id for op in spec.operations.values()}
     cases = 0
-    with schemathesis_checks.unique_ids(id_prefix):
+    with unique_ids(id_prefix):
         for event in schemathesis.engine.from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
                 cases += len(event.recorder.cases)
                 _record(event.recorder, operations, results, token)
                 on_scenario(event.recorder.label)
             elif isinstance(event, events.FatalError):
-                raise HarnessError(token.redact(f"schemathesis stopped: {event.exception}")) from None
+                raise EngineError(token.redact(f"schemathesis stopped: {event.exception}")) from None
             elif isinstance(event, events.NonFatalError):
-                raise HarnessError(token.redact(f"schemathesis could not test {event.label}: "
+                raise EngineError(token.redact(f"schemathesis could not test {event.label}: "
                                                 f"{event.info.title}: {event.info.message} {event.value!r}".strip()))
     for operation in spec.operations.values():
         results.passed(FUZZ, operation.operation_id, f"{max_examples} examples per phase")
@@ -102,7 +108,7 @@ def _record(recorder: ScenarioRecorder, operations: dict[tuple[str, str], str], 
             interaction = recorder.interactions.get(failure.case_id or case_id)
             exchange = _exchange(interaction) if interaction is not None else None
             message = token.redact(f"{failure.title}: {failure.message}".strip().rstrip(":"))
-            results.fail(Finding(node.name, operation, " ".join(message.split())[:800], exchange))
+            results.fail(node.name, operation, " ".join(message.split())[:800], exchange)
 
 
 def _exchange(interaction: Any) -> Exchange:
@@ -112,3 +118,48 @@ def _exchange(interaction: Any) -> Exchange:
         return Exchange(request.method, request.uri, headers, request.body or b"", error="no response")
     return Exchange(request.method, request.uri, headers, request.body or b"", response.status_code,
                     {name.lower(): values[0] for name, values in response.headers.items()}, response.content or b"")
+
+
+def register_judges() -> tuple[str, ...]:
+    """Every judge of the registry as a schemathesis check of the same name (idempotent); their names."""
+    judged = tuple(name for name, check in registry.checks().items() if check.judge is not None)
+    for name in judged:
+        if name not in _REGISTERED:
+            _REGISTERED.add(name)
+            schemathesis.check(_as_schemathesis_check(name))
+    return judged
+
+
+_REGISTERED: set[str] = set()
+
+
+def _as_schemathesis_check(name: str) -> Callable[[CheckContext, Response, schemathesis.Case], bool | None]:
+    check = registry.checks()[name]
+    assert check.judge is not None
+    judge = check.judge
+
+    def run(ctx: CheckContext, response: Response, case: schemathesis.Case) -> bool | None:
+        spec = load_spec(_spec_path(case))
+        operation = next(op for op in spec.operations.values()
+                         if op.path == case.operation.path and op.method == case.operation.method.upper())
+        seen = registry.Seen(response.status_code, {k.lower(): _first(v) for k, v in response.headers.items()},
+                             response.content or b"")
+        body: Any = case.body if isinstance(case.body, (dict, list)) else None
+        problems = judge(spec, operation, body, seen)
+        if problems:
+            raise AssertionError("; ".join(problems))
+        return None
+
+    run.__name__ = run.__qualname__ = name  # schemathesis names a check after its function
+    run.__doc__ = check.doc
+    return run
+
+
+def _spec_path(case: schemathesis.Case) -> str | None:
+    """The spec file the run was built from (the bundled one when schemathesis was given no file)."""
+    location = case.operation.schema.location or ""
+    return location.removeprefix("file://") if location.startswith("file://") else None
+
+
+def _first(value: Any) -> str:
+    return value[0] if isinstance(value, list) else str(value)

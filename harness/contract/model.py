@@ -1,4 +1,4 @@
-"""What a contract run finds: exchanges, findings and a verdict per (check, operation).
+"""What a contract run records: the exchanges it saw and one verdict row per (check, operation).
 
 Every finding carries the exchange that shows it (request and response seen),
 recorded with credentials already redacted, so no report can leak a token.
@@ -9,18 +9,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from harness.redaction import REDACTED
+from harness.verdicts import Finding, Outcome, Row
 
 SECRET_HEADERS = frozenset({"authorization", "x-harness-admin", "x-api-key", "cookie"})
 _EXCERPT = 600
-
-
-class Verdict(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    SKIPPED = "skipped"
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -72,82 +66,45 @@ class Exchange:
         extra = f", Retry-After: {retry_after}" if retry_after is not None else ""
         return f"{self.status} (Content-Type: {content_type}{extra}) {excerpt(self.response_body)}".rstrip()
 
-    def to_dict(self) -> dict[str, object]:
-        return {"curl": self.curl(), "status": self.status, "response": self.seen()}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A contract fault: which check, on which operation, in words, and the exchange that shows it."""
-
-    check: str
-    operation: str
-    message: str
-    exchange: Exchange | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        data: dict[str, object] = {"check": self.check, "operation": self.operation, "message": self.message}
-        if self.exchange is not None:
-            data.update(self.exchange.to_dict())
-        return data
-
-
-@dataclass
-class CheckResult:
-    """The verdict of one check on one operation ("*" when a check spans both)."""
-
-    check: str
-    operation: str
-    verdict: Verdict = Verdict.PASSED
-    findings: list[Finding] = field(default_factory=list)
-    reason: str = ""  # why it was skipped, or what it covered
-
-    def to_dict(self) -> dict[str, object]:
-        return {"check": self.check, "operation": self.operation, "verdict": self.verdict.value,
-                "reason": self.reason,
-                "findings": [finding.to_dict() for finding in self.findings]}
+    def finding(self, message: str) -> Finding:
+        return Finding(message, self.curl(), self.seen())
 
 
 class Results:
-    """Collects verdicts as checks run; a failure on a (check, operation) pair outranks a pass.
+    """Collects verdict rows as checks run; a failure on a (check, operation) pair outranks a pass.
 
     ``keeps`` says which checks the run reports: a judge seeing every response
     of a run limited to ``--checks auth`` still finds nothing for the others.
     """
 
     def __init__(self, keeps: Callable[[str], bool] = lambda check: True) -> None:
-        self._results: dict[tuple[str, str], CheckResult] = {}
+        self._rows: dict[tuple[str, str], Row] = {}
         self._keeps = keeps
-        self._dropped = CheckResult("", "")
 
-    def _entry(self, check: str, operation: str) -> CheckResult:
+    def _row(self, check: str, operation: str) -> Row | None:
         if not self._keeps(check):
-            return self._dropped
-        return self._results.setdefault((check, operation), CheckResult(check, operation))
+            return None
+        return self._rows.setdefault((check, operation), Row(check, operation, group="contract"))
 
     def passed(self, check: str, operation: str, note: str = "") -> None:
-        entry = self._entry(check, operation)
-        if entry.verdict is Verdict.SKIPPED:
-            entry.verdict = Verdict.PASSED
-        if note and not entry.reason:
-            entry.reason = note
-
-    def fail(self, finding: Finding) -> None:
-        if not self._keeps(finding.check):
+        row = self._row(check, operation)
+        if row is None:
             return
-        entry = self._entry(finding.check, finding.operation)
-        entry.verdict = Verdict.FAILED
-        if all(f.message != finding.message for f in entry.findings):
-            entry.findings.append(finding)
+        if row.outcome is Outcome.SKIPPED:
+            row.outcome, row.message = Outcome.PASSED, note or row.message
+        elif note and not row.message:
+            row.message = note
+
+    def fail(self, check: str, operation: str, message: str, exchange: Exchange | None = None) -> None:
+        row = self._row(check, operation)
+        if row is None or any(f.message == message for f in row.findings):
+            return
+        row.findings.append(exchange.finding(message) if exchange is not None else Finding(message))
+        row.outcome, row.message = Outcome.FAILED, row.findings[0].message
 
     def skip(self, check: str, operation: str, reason: str) -> None:
-        entry = self._results.get((check, operation))
-        if entry is None and self._keeps(check):
-            self._results[(check, operation)] = CheckResult(check, operation, Verdict.SKIPPED, reason=reason)
+        if (check, operation) not in self._rows and self._keeps(check):
+            self._rows[(check, operation)] = Row(check, operation, Outcome.SKIPPED, reason, group="contract")
 
-    def all(self) -> list[CheckResult]:
-        return sorted(self._results.values(), key=lambda r: (r.check, r.operation))
-
-    @property
-    def failures(self) -> list[Finding]:
-        return [finding for result in self.all() for finding in result.findings]
+    def rows(self) -> list[Row]:
+        return sorted(self._rows.values(), key=lambda r: (r.name, r.subject))

@@ -18,8 +18,9 @@ import httpx
 import msgspec
 
 from harness import retry_after
-from harness.contract.judges import THROTTLING, Seen, judge
-from harness.contract.model import Exchange, Finding, Results, redact_headers
+from harness.contract.checks.throttling import THROTTLING
+from harness.contract.model import Exchange, Results, redact_headers
+from harness.contract.registry import Seen, judge_all
 from harness.facts import ID_FIELD
 from harness.redaction import Secret
 from harness.spec import Operation, Spec
@@ -134,8 +135,8 @@ class ProbeSession:
             waits += 1
             again = self._exchange(operation, headers, content, body)
             if again.status == 429:
-                self.results.fail(Finding(THROTTLING, operation.operation_id,
-                                          f"still 429 after waiting the Retry-After of {wait:g}s", again.exchange))
+                self.results.fail(THROTTLING, operation.operation_id,
+                                  f"still 429 after waiting the Retry-After of {wait:g}s", again.exchange)
             else:
                 self.results.passed(THROTTLING, operation.operation_id, "429 seen; Retry-After honoured")
             sent = again
@@ -159,8 +160,8 @@ class ProbeSession:
                             response_headers={k.lower(): v for k, v in response.headers.items()},
                             response_body=response.content)
         seen = Seen(response.status_code, exchange.response_headers, response.content)
-        for check, problem in judge(self.spec, operation, body, seen):
-            self.results.fail(Finding(check, operation.operation_id, problem, exchange))
+        for check, problem in judge_all(self.spec, operation, body, seen):
+            self.results.fail(check, operation.operation_id, problem, exchange)
         return Sent(exchange, body)
 
     def _acknowledge(self, operation: Operation, body: Any, sent: Sent) -> None:

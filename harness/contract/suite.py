@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.contract.fuzz import FUZZ
-from harness.contract.model import CheckResult, Verdict
-from harness.contract.report import finding_text
-from harness.contract.runner import ALL_CHECKS, OUR_CHECKS, ContractOptions, ContractReport, run_contract
+from harness.contract import registry
+from harness.contract.runner import ContractOptions, run_contract
 from harness.targets import resolve, unauth_budget
+from harness.verdicts import Outcome, Report, Row
 
 
 def _number(name: str) -> int | None:
@@ -29,7 +28,7 @@ def _number(name: str) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def contract_report() -> Iterator[ContractReport]:
+def contract_report() -> Iterator[Report]:
     base_url = os.environ.get("HARNESS_BASE_URL") or None
     with resolve(base_url, os.environ.get("HARNESS_TOKEN"), admin_token=os.environ.get("HARNESS_ADMIN_TOKEN"),
                  max_body_bytes=_number("HARNESS_MAX_BODY_BYTES")) as target:
@@ -40,18 +39,17 @@ def contract_report() -> Iterator[ContractReport]:
             unauth_budget=unauth_budget(target.base_url, _number("HARNESS_UNAUTH_BUDGET"))))
 
 
-def _of(check: str, report: ContractReport) -> list[CheckResult]:
-    if check == FUZZ:  # schemathesis's own checks report under their names
-        return [result for result in report.results if result.check not in OUR_CHECKS]
-    return [result for result in report.results if result.check == check]
+def _of(check: str, report: Report) -> list[Row]:
+    if check == registry.FUZZ:  # schemathesis's own checks report under their names
+        ours = registry.checks()
+        return [row for row in report.rows if row.name not in ours]
+    return [row for row in report.rows if row.name == check]
 
 
-@pytest.mark.parametrize("check", ALL_CHECKS)
-def test_contract(check: str, contract_report: ContractReport) -> None:
-    results = _of(check, contract_report)
-    failed = [result for result in results if result.verdict is Verdict.FAILED]
-    if not failed and all(result.verdict is Verdict.SKIPPED for result in results):
-        pytest.skip("; ".join(sorted({result.reason for result in results})) or "not run")
-    assert not failed, "\n\n".join(f"{result.check} on {result.operation}:\n" +
-                                   "\n".join(finding_text(finding) for finding in result.findings)
-                                   for result in failed)
+@pytest.mark.parametrize("check", registry.names())
+def test_contract(check: str, contract_report: Report) -> None:
+    rows = _of(check, contract_report)
+    failed = [row for row in rows if row.outcome is Outcome.FAILED]
+    if not failed and all(row.outcome is Outcome.SKIPPED for row in rows):
+        pytest.skip("; ".join(sorted({row.message for row in rows})) or "not run")
+    assert not failed, "\n\n".join(f"{row.name} on {row.subject}:\n{row.text()}" for row in failed)

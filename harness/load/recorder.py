@@ -11,20 +11,23 @@ given by ``--harness-summary``.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from hdrh.histogram import HdrHistogram
 from locust import events
 from locust.env import Environment
 from locust.runners import WorkerRunner
 
 from harness.facts import THROTTLED
+from harness.load import summary as summary_file
 from harness.load.slo import PERCENTILES
+from harness.load.summary import LoadSummary, ScenarioVerdict, Step, Window
 
 LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3
 
@@ -46,14 +49,15 @@ class Tally:
     windows: dict[int, HdrHistogram] = field(default_factory=dict)  # window start (s since run start) -> latencies
     window_counts: dict[int, Counter[str]] = field(default_factory=dict)  # ... -> ok / throttled / failed
     retry_after: Counter[str] = field(default_factory=Counter)
-    steps: list[dict[str, Any]] = field(default_factory=list)  # throttle steps, from the pacer
+    steps: list[Step] = field(default_factory=list)  # throttle steps, from the pacer
 
     def to_message(self) -> dict[str, Any]:
         return {"requests": self.requests, "failures": self.failures, "throttled": self.throttled,
                 "accepted_events": self.accepted_events, "statuses": dict(self.statuses),
                 "latency": self.latency.encode().decode(), "retry_after": dict(self.retry_after),
                 "windows": {str(k): v.encode().decode() for k, v in self.windows.items()},
-                "window_counts": {str(k): dict(v) for k, v in self.window_counts.items()}, "steps": self.steps}
+                "window_counts": {str(k): dict(v) for k, v in self.window_counts.items()},
+                "steps": msgspec.to_builtins(self.steps)}
 
     def merge(self, message: dict[str, Any]) -> None:
         self.requests += message["requests"]
@@ -67,7 +71,7 @@ class Tally:
             self.windows.setdefault(int(key), histogram()).decode_and_add(encoded.encode())
         for key, counts in message["window_counts"].items():
             self.window_counts.setdefault(int(key), Counter()).update(counts)
-        self.steps.extend(message["steps"])
+        self.steps.extend(msgspec.convert(message["steps"], list[Step]))
 
 
 class Recorder:
@@ -80,6 +84,13 @@ class Recorder:
         self.window = 1
         self.workers: set[str] = set()
         self.summary_path: Path | None = None
+        self.judges: list[Callable[[LoadSummary, Any], ScenarioVerdict]] = []
+
+    def verdict(self, judge: Callable[[LoadSummary, Any], ScenarioVerdict]) -> Callable[[LoadSummary, Any],
+                                                                                      ScenarioVerdict]:
+        """Decorate a locustfile's ``judge(summary, options)``: the scenario's own verdict, judged on quit."""
+        self.judges.append(judge)
+        return judge
 
     # -- recording (every process) --------------------------------------
     def on_request(self, response_time: float, response: Any = None, exception: BaseException | None = None,
@@ -112,7 +123,7 @@ class Recorder:
     def retry_after(self, value: str) -> None:
         self.tally.retry_after[value] += 1
 
-    def step(self, result: dict[str, Any]) -> None:
+    def step(self, result: Step) -> None:
         self.tally.steps.append(result)
 
     # -- Locust wiring ----------------------------------------------------
@@ -141,28 +152,29 @@ class Recorder:
             self.workers.add(client_id)
             self.tally.merge(data["harness"])
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> LoadSummary:
         tally = self.tally
         elapsed = max(time.time() - self.started, 1e-9)
         latency = {f"p{p:g}": tally.latency.get_value_at_percentile(p) / 1000 for p in PERCENTILES}
         latency["max"] = tally.latency.get_max_value() / 1000
         latency["mean"] = tally.latency.get_mean_value() / 1000
-        windows = [{"t": key, "requests": sum(tally.window_counts.get(key, {}).values()),
-                    **{f"p{p:g}": hist.get_value_at_percentile(p) / 1000 for p in (50.0, 95.0, 99.0)},
-                    **dict(tally.window_counts.get(key, {}))}
+        windows = [Window(key, sum(tally.window_counts.get(key, {}).values()),
+                          *(hist.get_value_at_percentile(p) / 1000 for p in (50.0, 95.0, 99.0)),
+                          **dict(tally.window_counts.get(key, {})))
                    for key, hist in sorted(tally.windows.items())]
-        return {"elapsed_s": elapsed, "requests": tally.requests, "failures": tally.failures,
-                "throttled": tally.throttled, "accepted_events": tally.accepted_events,
-                "requests_per_s": tally.requests / elapsed, "events_per_s": tally.accepted_events / elapsed,
-                "statuses": dict(tally.statuses), "latency_ms": latency, "retry_after": dict(tally.retry_after),
-                "window_s": self.window, "windows": windows, "steps": tally.steps,
-                "workers": sorted(self.workers)}
+        return LoadSummary(elapsed, tally.requests, tally.failures, tally.throttled, tally.accepted_events,
+                           tally.requests / elapsed, tally.accepted_events / elapsed, dict(tally.statuses), latency,
+                           dict(tally.retry_after), self.window, windows, tally.steps, sorted(self.workers))
 
     def write(self) -> None:
         if self.summary_path is None or isinstance(self.environment and self.environment.runner, WorkerRunner):
             return
+        summary = self.summary()
+        options = self.environment.parsed_options if self.environment else None
+        for judge in self.judges:
+            summary.verdict = judge(summary, options)
         self.summary_path.parent.mkdir(parents=True, exist_ok=True)
-        self.summary_path.write_text(json.dumps(self.summary(), indent=2))
+        self.summary_path.write_bytes(summary_file.encode(summary))
 
 
 RECORDER = Recorder()

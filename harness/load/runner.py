@@ -3,8 +3,9 @@
 Locust runs as its own command (``python -m locust``), so its distributed
 mode works unchanged: ``--processes N`` forks workers on this machine,
 ``--master``/``--worker`` spread them over several. Our recorder plugin
-(loaded by every locustfile) writes the aggregated summary; this module
-judges it: SLOs, throttle findings, and accounting against the read-back.
+(loaded by every locustfile) writes the aggregated, typed summary
+(``harness.load.summary``) with the scenario's own verdict; this module adds
+the SLOs and the accounting against the read-back and hands up one report.
 """
 
 from __future__ import annotations
@@ -14,20 +15,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
 from harness.admin_client import AdminClient, Counts
-from harness.errors import HarnessError
-from harness.facts import DOCUMENTED_QUOTA
-from harness.load.scenarios import SCENARIOS, locustfile
+from harness.errors import EngineError
+from harness.load import summary as summary_file
+from harness.load.figures import key_figures, one_line
+from harness.load.scenarios import scenario as find_scenario
 from harness.load.slo import Slo
-from harness.load.throttle import ThrottleVerdict, judge_steps
+from harness.load.summary import LoadSummary
+from harness.progress import OnProgress, ignore_progress
 from harness.spec import Spec
 from harness.targets import Target
+from harness.verdicts import Finding, Outcome, Report, Row
 
 STOP_MARGIN = 90.0  # seconds past --run-time before a Locust run is killed
 
@@ -43,58 +46,18 @@ class LoadOptions:
     expect_workers: int = 1
     master_bind_port: int = 5557
     slos: tuple[Slo, ...] = ()
-    expect_quota: float = DOCUMENTED_QUOTA
-    tolerance: float = 0.10
     batch_size: int | None = None
-    extra: tuple[str, ...] = ()  # scenario arguments passed through to Locust
+    extra: tuple[str, ...] = ()  # scenario options passed through to the locustfile
 
     @property
     def user_count(self) -> int:
-        return self.users or SCENARIOS[self.scenario].users
-
-
-@dataclass
-class SloResult:
-    slo: str
-    met: bool
-    value: str
-
-
-@dataclass
-class LoadReport:
-    scenario: str
-    target: str
-    summary: dict[str, Any]
-    slos: list[SloResult] = field(default_factory=list)
-    throttle: ThrottleVerdict | None = None
-    accounting: tuple[bool, str] | None = None
-    files: dict[str, Path] = field(default_factory=dict)
-
-    @property
-    def breaches(self) -> list[str]:
-        found = [f"SLO {s.slo}: {s.value}" for s in self.slos if not s.met]
-        if self.throttle is not None:
-            found += [f"{f.name}: {f.message}" for f in self.throttle.findings if not f.passed]
-        if self.accounting is not None and not self.accounting[0]:
-            found.append(f"accounting: {self.accounting[1]}")
-        return found
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.breaches else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"scenario": self.scenario, "target": self.target, "passed": not self.breaches,
-                "breaches": self.breaches, "slos": [vars(s) for s in self.slos],
-                "throttle": self.throttle.to_dict() if self.throttle else None,
-                "accounting": {"balanced": self.accounting[0], "detail": self.accounting[1]}
-                if self.accounting else None,
-                "summary": self.summary, "files": {k: str(v) for k, v in self.files.items()}}
+        return self.users or find_scenario(self.scenario).users
 
 
 def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: Spec) -> list[str]:
-    scenario = SCENARIOS[options.scenario]
-    command = [sys.executable, "-m", "locust", "-f", str(locustfile(options.scenario)), "--headless",
+    scenario = find_scenario(options.scenario)
+    assert scenario.path is not None
+    command = [sys.executable, "-m", "locust", "-f", str(scenario.path), "--headless",
                "--host", base_url, "--run-time", f"{max(int(options.run_time), 1)}s",
                "--users", str(options.user_count), "--spawn-rate", str(options.user_count),
                "--csv", str(report_dir / "locust"), "--html", str(report_dir / "locust.html"),
@@ -102,10 +65,8 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
                "--spec", str(spec.path), "--loglevel", "WARNING"]
     if options.batch_size:
         command += ["--batch-size", str(options.batch_size)]
-    if options.rate and options.scenario != "throttle":
+    if options.rate and scenario.distributable:
         command += ["--user-rate", f"{options.rate / options.user_count:g}"]
-    if options.scenario == "throttle":
-        command += ["--expect-quota", f"{options.expect_quota:g}"]
     if options.master:
         command += ["--master", "--expect-workers", str(options.expect_workers),
                     "--master-bind-port", str(options.master_bind_port)]
@@ -130,45 +91,84 @@ def run_locust(command: list[str], token: str, timeout: float,
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-                raise HarnessError(f"Locust did not stop within {timeout:.0f}s; killed it")
+                raise EngineError(f"Locust did not stop within {timeout:.0f}s; killed it")
             time.sleep(0.25)
         stdout, stderr = process.communicate()
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
-def account(readback: AdminClient, before: Counts, summary: dict[str, Any]) -> tuple[bool, str]:
+def account(readback: AdminClient, before: Counts, summary: LoadSummary, scenario: str) -> Row:
     """Every event acknowledged during the run stored once: the target's counts moved by what Locust saw."""
     delta = readback.counts() - before
-    accepted = summary["accepted_events"]
+    accepted = summary.accepted_events
     balanced = delta.acknowledged == accepted and delta.stored == accepted
-    return balanced, (f"{accepted:,} events acknowledged to Locust; the target counts {delta.acknowledged:,} "
-                      f"acknowledged and {delta.stored:,} stored")
+    message = (f"{accepted:,} events acknowledged to Locust; the target counts {delta.acknowledged:,} "
+               f"acknowledged and {delta.stored:,} stored")
+    return Row("acknowledged events stored once", scenario, Outcome.PASSED if balanced else Outcome.FAILED,
+               message, [] if balanced else [Finding(message)], group="accounting")
+
+
+def slo_row(slo: Slo, summary: LoadSummary, scenario: str) -> Row:
+    met, value = slo.met(summary)
+    message = f"measured {slo.show(value)}"
+    return Row(slo.text, scenario, Outcome.PASSED if met else Outcome.FAILED, message,
+               [] if met else [Finding(f"SLO {slo.text}: {slo.show(value)}")], group="slo")
 
 
 def run_load(target: Target, spec: Spec, options: LoadOptions, report_dir: Path,
-             on_tick: Callable[[float], None] = lambda elapsed: None) -> LoadReport:
+             on_progress: OnProgress = ignore_progress) -> Report:
+    """Run the scenario, write its charts into ``report_dir``, and hand up its report."""
     report_dir.mkdir(parents=True, exist_ok=True)
     summary_path = report_dir / "summary.json"
     summary_path.unlink(missing_ok=True)
     readback = AdminClient.offered(target.base_url, target.token, target.admin_token)
     before = readback.counts() if readback else None
     command = locust_command(options, target.base_url, report_dir, spec)
-    result = run_locust(command, target.token.reveal(), options.run_time + STOP_MARGIN, on_tick)
+    label = f"locust {options.scenario}"
+    bound = None if find_scenario(options.scenario).ends_itself else options.run_time  # None: it ends by itself
+    result = run_locust(command, target.token.reveal(), options.run_time + STOP_MARGIN,
+                        lambda elapsed: on_progress(label, min(elapsed, options.run_time), bound))
     if not summary_path.is_file():
         tail = target.token.redact((result.stderr or result.stdout).strip())[-1500:]
-        raise HarnessError(f"Locust exited {result.returncode} without a summary: {tail}")
-    summary = msgspec.json.decode(summary_path.read_bytes())
-    report = LoadReport(options.scenario, target.label, summary)
-    for slo in options.slos:
-        met, value = slo.met(summary)
-        report.slos.append(SloResult(slo.text, met, slo.show(value)))
-    if options.scenario == "throttle":
-        report.throttle = judge_steps(summary["steps"], summary["retry_after"], options.expect_quota,
-                                      options.tolerance)
+        raise EngineError(f"Locust exited {result.returncode} without a summary: {tail}")
+    try:
+        summary = summary_file.decode(summary_path.read_bytes())
+    except msgspec.ValidationError as error:
+        raise EngineError(f"{summary_path} is not a summary this harness wrote: {error}") from None
+    rows = [slo_row(slo, summary, options.scenario) for slo in options.slos]
+    if summary.verdict is not None:
+        rows += summary.verdict.rows
     if readback is not None and before is not None:
         time.sleep(0.2)  # answers in flight at the stop
-        report.accounting = account(readback, before, summary)
+        rows.append(account(readback, before, summary, options.scenario))
         readback.close()
-    report.files = {"locust_html": report_dir / "locust.html", "locust_csv": report_dir / "locust_stats.csv",
-                    "summary": summary_path}
+    if not rows:
+        rows.append(Row("load run completed", options.scenario, Outcome.PASSED, "no SLO given", group="run"))
+    report = Report("load", f"Load scenario {options.scenario}", target.label, rows, summary=one_line(summary),
+                    figures=key_figures(summary), charts=draw_charts(summary, options.scenario, report_dir),
+                    files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv"},
+                    seconds=summary.elapsed_s)
+    report.details = {"scenario": options.scenario, "passed": not report.failed,
+                      "breaches": [finding.message for row in report.failed for finding in row.findings],
+                      "slos": [{"slo": row.name, "met": row.outcome is Outcome.PASSED, "value": row.message}
+                               for row in rows if row.group == "slo"],
+                      "throttle": summary.verdict.details.get("throttle") if summary.verdict else None,
+                      "accounting": next(({"balanced": row.outcome is Outcome.PASSED, "detail": row.message}
+                                          for row in rows if row.group == "accounting"), None),
+                      "summary": msgspec.to_builtins(summary)}
     return report
+
+
+def draw_charts(summary: LoadSummary, scenario: str, directory: Path) -> dict[str, str]:
+    """The throttle curve (when there were steps) and latency over time, as PNG files beside the reports."""
+    from harness.load import charts  # noqa: PLC0415  (matplotlib only when a run draws)
+
+    drawn: dict[str, str] = {}
+    throttle = summary.verdict.details.get("throttle") if summary.verdict else None
+    if summary.steps and throttle:
+        drawn["throttle curve"] = charts.throttle_curve(summary.steps, throttle["expected_quota"],
+                                                        directory / "throttle-curve.png").name
+    if summary.windows:
+        drawn["latency over time"] = charts.latency_over_time(summary.windows, directory / "latency-over-time.png",
+                                                              scenario).name
+    return drawn

@@ -11,9 +11,9 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from harness.durations import parse_duration
+from harness.load.summary import LoadSummary
 
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
@@ -29,14 +29,14 @@ class Slo:
     op: str
     threshold: float  # ms for latencies, a fraction for errors, per second for rates
 
-    def measure(self, summary: dict[str, Any]) -> float:
+    def measure(self, summary: LoadSummary) -> float:
         if self.metric == "errors":
-            return summary["failures"] / summary["requests"] if summary["requests"] else 0.0
+            return summary.failures / summary.requests if summary.requests else 0.0
         if self.metric in _RATES:
-            return float(summary[self.metric])
-        return float(summary["latency_ms"][self.metric])
+            return float(getattr(summary, self.metric))
+        return float(summary.latency_ms[self.metric])
 
-    def met(self, summary: dict[str, Any]) -> tuple[bool, float]:
+    def met(self, summary: LoadSummary) -> tuple[bool, float]:
         value = self.measure(summary)
         return _OPERATORS[self.op](value, self.threshold), value
 

@@ -1,4 +1,4 @@
-"""The reference target as a bare ASGI app (CONTRACT.md, "Semantics the reference target adopts").
+"""The reference target as a bare ASGI app (docs/contract.md#semantics).
 
 Order of judgement for an ingestion request, each step answering on its own:
 route and method, credentials (401), quota (429 with an honest
@@ -27,7 +27,7 @@ import msgspec
 from harness.facts import ID_FIELD
 from harness.reference.config import TargetConfig
 from harness.reference.faults import Faults
-from harness.reference.scenario import Scenarios
+from harness.reference.scripted import ScriptedAnswers
 from harness.reference.store import Decision, EventStore, prepare
 from harness.reference.throttle import Throttle
 from harness.reference.validation import RequestValidator
@@ -81,7 +81,7 @@ class TargetApp:
         self.unauth_throttle = (Throttle(config.unauth_quota / config.unauth_window, config.unauth_quota)
                                 if config.unauth_quota else None)
         self.faults = Faults.starting(config.latency, config.error_ratio, config.outage)
-        self.scenarios = Scenarios(self.spec)
+        self.scripted = ScriptedAnswers(self.spec)
         self.store = EventStore(config.db)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harness-store")
         self.started = time.time()
@@ -140,9 +140,9 @@ class TargetApp:
                           ((b"allow", operation.method.encode()),))
         headers = dict(scope["headers"])
         raw: bytes | None = None
-        if self.scenarios.current is not None:
+        if self.scripted.current is not None:
             raw = await self._read_body(headers, receive)
-            scripted = self.scenarios.take(operation, headers, raw)
+            scripted = self.scripted.take(operation, headers, raw)
             if scripted is not None:
                 if scripted.drop:
                     raise _Drop(scripted.response.status_code)
@@ -248,16 +248,16 @@ class TargetApp:
         if route == "scenario":
             if method == "PUT":
                 try:
-                    return 200, _encode(self.scenarios.set(_decode(await self._read_body(headers, receive)))), ()
+                    return 200, _encode(self.scripted.set(_decode(await self._read_body(headers, receive)))), ()
                 except (msgspec.DecodeError, ValueError) as error:
                     raise _Answer(400, str(error)[:500]) from None
             if method == "DELETE":
-                self.scenarios.clear()
-            return 200, _encode(self.scenarios.describe()), ()
+                self.scripted.clear()
+            return 200, _encode(self.scripted.describe()), ()
         if route == "requests" and method == "GET":
             query = dict(part.split("=", 1) for part in scope.get("query_string", b"").decode().split("&")
                          if "=" in part)
-            return 200, _encode({"requests": self.scenarios.requests(unquote(query["label"])
+            return 200, _encode({"requests": self.scripted.requests(unquote(query["label"])
                                                                       if "label" in query else None)}), ()
         if route == "faults":
             if method == "PUT":

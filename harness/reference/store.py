@@ -1,4 +1,4 @@
-"""Durable, idempotent event storage in SQLite (CONTRACT.md, semantics 2 and 3).
+"""Durable, idempotent event storage in SQLite (docs/contract.md#idempotent-retry, #partial-failure).
 
 Events are keyed by (tenant, id) and keep their canonical payload (keys
 sorted), which is also what a retry is compared with.

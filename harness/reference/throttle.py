@@ -1,4 +1,4 @@
-"""Token buckets: the contract's throttling (CONTRACT.md, semantics 4).
+"""Token buckets: the contract's throttling (docs/contract.md#throttling).
 
 A bucket holds at most ``capacity`` requests (one second's worth of quota by
 default) and refills at ``rate`` per second. A refused request learns an

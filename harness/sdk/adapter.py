@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import ConfigError
 
 ENTRY_POINT_GROUP = "togai_harness.sdk_adapters"
 _HERE = Path(__file__).resolve().parent / "adapters"
@@ -43,7 +43,8 @@ def find_adapter(name: str, package: str | None = None) -> AdapterRef:
     if ":" in name:
         return AdapterRef(name, name, package)
     known = ", ".join([*BUILT_IN, *(e.name for e in entry_points(group=ENTRY_POINT_GROUP))])
-    raise HarnessError(f"no adapter {name!r}: use one of {known}, or module:factory / path/to/file.py:factory")
+    raise ConfigError(f"--adapter {name!r} is not an adapter: use one of {known}, or module:factory / "
+                      "path/to/file.py:factory")
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.answers import undocumented_status
 from harness.factory import EventFactory
-from harness.mock import undocumented_status
 from harness.spec import Operation, Spec
 
 RETRY_AFTER_SECONDS = 2  # long enough that a retry which ignores it is told apart

@@ -13,7 +13,7 @@ import venv
 from collections.abc import Callable
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import EngineError
 
 CACHE = Path(".harness-cache") / "sdk"
 READY = ".harness-ready"
@@ -31,6 +31,6 @@ def sdk_python(package: str, version: str, cache: Path = CACHE, log: Callable[[s
                              f"{package}=={version}"], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         reason = (result.stderr.strip().splitlines() or ["pip failed"])[-1]
-        raise HarnessError(f"{package}=={version} could not be installed: {reason}")
+        raise EngineError(f"{package}=={version} could not be installed: {reason}")
     (home / READY).write_text(f"{package}=={version}\n{sys.version}\n")
     return python

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.sdk.cases import RETRY_AFTER_SECONDS, Case
+from harness.sdk.outcomes import CaseOutcome
 
 CRASHES = {"builtins.TypeError", "builtins.AttributeError", "builtins.KeyError", "builtins.IndexError",
            "builtins.UnboundLocalError", "builtins.NameError"}
@@ -33,41 +34,36 @@ class Cell:
         return {"verdict": self.verdict, "reason": self.reason, "requests": self.requests}
 
 
-def _raised(outcome: dict[str, Any]) -> str:
-    error = outcome["raised"]
-    status = f" {error['status']}" if error.get("status") is not None else ""
-    return f"{error['type'].rsplit('.', 1)[-1]}{status}"
-
-
-def judge(case: Case, outcome: dict[str, Any], sent: list[dict[str, Any]]) -> Cell:
+def judge(case: Case, outcome: CaseOutcome, sent: list[dict[str, Any]]) -> Cell:
     count = len(sent)
-    raised = outcome.get("raised")
+    raised = outcome.raised
 
     def cell(conforms: bool, reason: str) -> Cell:
         return Cell(conforms, reason, count)
 
-    if raised and raised["type"] in CRASHES and count:
-        return cell(False, f"crashes with {_raised(outcome)}: {raised['message'][:120]}")
+    if raised and raised.type in CRASHES and count:
+        return cell(False, f"crashes with {raised.short}: {raised.message[:120]}")
     if case.kind == "client-validation":
         if count == 0:
-            return cell(bool(raised), f"refused before sending ({_raised(outcome)})" if raised
+            return cell(bool(raised), f"refused before sending ({raised.short})" if raised
                         else "sent nothing, yet reported success")
-        return cell(bool(raised), f"no client-side check; surfaced the target's answer ({_raised(outcome)})"
+        return cell(bool(raised), f"no client-side check; surfaced the target's answer ({raised.short})"
                     if raised else "invalid data reported as accepted")
     if count == 0:
-        return cell(False, f"sent no request: {_raised(outcome) if raised else 'returned'} "
-                           f"{(raised or {}).get('message', '')[:160]}".rstrip())
+        return cell(False, f"sent no request: {raised.short if raised else 'returned'} "
+                           f"{(raised.message if raised else '')[:160]}".rstrip())
     if case.kind == "success":
         if raised:
-            return cell(False, f"accepted events reported as an error ({_raised(outcome)})")
-        data = outcome["returned"]["data"] or ""
+            return cell(False, f"accepted events reported as an error ({raised.short})")
+        data = (outcome.returned.data if outcome.returned else None) or ""
         if case.status == 207 and "eventPayload" not in data and "rejected" not in data:
             return cell(False, "partial failure returned without the rejected events")
-        return cell(True, f"returns {outcome['returned']['type'].rsplit('.', 1)[-1]}")
+        returned = outcome.returned.type if outcome.returned else "None"
+        return cell(True, f"returns {returned.rsplit('.', 1)[-1]}")
     if case.kind == "throttled":
         return _throttled(case, outcome, sent, cell)
     if case.kind == "error" and count > 1 and case.status is not None and case.status >= 500:
-        end = f"raises {_raised(outcome)}" if raised else "the retry was accepted"
+        end = f"raises {raised.short}" if raised else "the retry was accepted"
         return cell(True, f"retried {count - 1} time(s); {end}")
     if not raised:
         what = {"error": f"{case.status} answer", "malformed-error": "malformed error answer",
@@ -77,20 +73,20 @@ def judge(case: Case, outcome: dict[str, Any], sent: list[dict[str, Any]]) -> Ce
         return cell(True, "returns (the malformed body is ignored)")
     if case.kind == "error" and count > 1 and case.status is not None and case.status < 500:
         return cell(False, f"retried a {case.status} {count - 1} time(s), which no retry can change")
-    if case.kind == "error" and raised.get("status") not in (case.status, None):
-        return cell(False, f"raises with status {raised['status']} for a {case.status}")
-    return cell(True, f"raises {_raised(outcome)}")
+    if case.kind == "error" and raised.status not in (case.status, None):
+        return cell(False, f"raises with status {raised.status} for a {case.status}")
+    return cell(True, f"raises {raised.short}")
 
 
-def _throttled(case: Case, outcome: dict[str, Any], sent: list[dict[str, Any]], cell: Any) -> Cell:
+def _throttled(case: Case, outcome: CaseOutcome, sent: list[dict[str, Any]], cell: Any) -> Cell:
     with_header = case.answers and (case.answers[0].get("headers") or {}).get("Retry-After") is not None
     if len(sent) > 1:
         gap = sent[1]["at"] - sent[0]["at"]
         if with_header and gap < RETRY_AFTER_SECONDS - CLOCK_SLACK:
             return cell(False, f"retried after {gap:.2f}s, before the Retry-After of {RETRY_AFTER_SECONDS}s")
         return cell(True, f"waited {gap:.1f}s and retried" + (" (Retry-After honoured)" if with_header else ""))
-    if outcome.get("raised"):
-        return cell(True, f"raises {_raised(outcome)} for the caller to retry")
+    if outcome.raised:
+        return cell(True, f"raises {outcome.raised.short} for the caller to retry")
     return cell(False, "429 reported as success")
 
 

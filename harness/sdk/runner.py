@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from harness.admin_client import AdminClient
-from harness.errors import HarnessError
+from harness.errors import EngineError, TargetError
 from harness.factory import EventFactory
 from harness.sdk.adapter import Subject
 from harness.sdk.cases import Case, cases
 from harness.sdk.judge import Cell, judge, request_row
+from harness.sdk.outcomes import NOT_RUN, CaseOutcome, ChildLine
 from harness.spec import Spec
 from harness.targets import Target
 
@@ -47,19 +50,19 @@ class Matrix:
 
     def to_dict(self) -> dict[str, Any]:
         return {"columns": self.columns, "versions": self.versions,
-                "rows": [{"operation": op, "row": row, "drift": self.drift(op, row),
+                "matrix": [{"operation": op, "row": row, "drift": self.drift(op, row),
                           "cells": {c: self.cells[(op, row, c)].to_dict() for c in self.columns
                                     if (op, row, c) in self.cells}} for op, row in self.rows]}
 
 
 def _admin(target: Target) -> AdminClient:
     if target.admin_token is None:
-        raise HarnessError("the SDK check needs a target with the reference admin API (scenario mode); "
+        raise TargetError("the SDK check needs a target with the reference admin API (scenario mode); "
                            "leave --base-url out to use the embedded target, or pass --admin-token")
     return AdminClient(target.base_url, target.token, target.admin_token)
 
 
-def run_subject(subject: Subject, target: Target, all_cases: list[Case]) -> tuple[str, dict[str, Any]]:
+def run_subject(subject: Subject, target: Target, all_cases: list[Case]) -> tuple[str, dict[str, CaseOutcome]]:
     """Run the child in the subject's interpreter; its version and the outcome of each case."""
     assert target.admin_token is not None
     job = {"adapter": subject.adapter.reference, "base_url": target.base_url, "token": target.token.reveal(),
@@ -68,14 +71,20 @@ def run_subject(subject: Subject, target: Target, all_cases: list[Case]) -> tupl
         result = subprocess.run([str(subject.python), str(CHILD)], input=json.dumps(job), capture_output=True,
                                 text=True, timeout=CHILD_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise HarnessError(f"{subject.label}: the SDK did not finish its cases within {CHILD_TIMEOUT:.0f}s") from None
-    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    fatal = next((line["fatal"] for line in lines if "fatal" in line), None)
+        raise EngineError(f"{subject.label}: the SDK did not finish its cases within {CHILD_TIMEOUT:.0f}s") from None
+    try:
+        lines = [_read_line(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    except msgspec.ValidationError as error:
+        raise EngineError(f"{subject.label}: the SDK's child wrote a line the harness cannot read: {error}") from None
+    fatal = next((line.fatal for line in lines if line.fatal), None)
     if fatal or not lines:
         reason = fatal or (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise HarnessError(f"{subject.label}: {target.token.redact(reason)}")
-    version = next((line["version"] for line in lines if "version" in line), "")
-    return version, {line["id"]: line for line in lines if "id" in line}
+        raise EngineError(f"{subject.label}: {target.token.redact(reason)}")
+    version = next((line.version for line in lines if line.version is not None), "")
+    return version, {line.id: line.outcome() for line in lines if line.id is not None}
+
+
+_read_line = msgspec.json.Decoder(ChildLine).decode
 
 
 def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
@@ -97,6 +106,6 @@ def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
                 matrix.add(subject.label, operation.operation_id, "request sent",
                            request_row(sent.get(f"{operation.operation_id}:202", [])))
             for case in all_cases:
-                outcome = outcomes.get(case.id, {"raised": {"type": "harness.NotRun", "message": "no outcome"}})
+                outcome = outcomes.get(case.id, CaseOutcome(case.id, raised=NOT_RUN))
                 matrix.add(subject.label, case.operation, case.name, judge(case, outcome, sent.get(case.id, [])))
     return matrix

@@ -22,7 +22,7 @@ def test_fault_is_caught_by_its_check(fault: Fault, tmp_path: Path) -> None:
         target = Target(running.base_url, Secret(TOKEN), Secret(config.admin_token or ""),
                         fault.told_body_limit or config.max_body_bytes)
         report = run_contract(target, ContractOptions(checks=fault.checks or (fault.check,), max_wait=3))
-    failing = {result.check: result for result in report.failed}
+    failing = {row.name: row for row in report.failed}
     assert fault.check in failing, f"{fault.description}: not caught; failing checks {sorted(failing)}"
     assert report.exit_code == 1
     assert all(finding.message for finding in failing[fault.check].findings)

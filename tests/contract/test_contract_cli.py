@@ -66,7 +66,9 @@ def test_failures_exit_1_with_reproduction_and_reports_but_no_token(tmp_path: Pa
     (("--base-url", "https://api.togai.com", "--token", "x"), "--allow-production"),
     (("--base-url", "ftp://example", "--token", "x"), "give http(s)://host"),
     (("--base-url", "http://127.0.0.1:9"), "no token"),
-    (("--spec", "missing.yaml"), "the spec cannot be used"),
+    (("--spec", "missing.yaml"), "the spec cannot be used: "),
+    (("--spec", "missing.yaml"), "missing.yaml#/: file not found"),
+    (("--checks", "auth,nope"), "unknown check(s) nope"),
 ])
 def test_unusable_input_exits_2_with_the_reason_in_one_line(tmp_path: Path, args: tuple[str, ...],
                                                             reason: str) -> None:

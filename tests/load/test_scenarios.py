@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.load.report import drift
+from harness.load.figures import drift
+from harness.load.summary import Window
 from tests.load.conftest import harness_load
 
 
@@ -23,7 +24,7 @@ def test_scenario_runs_and_balances(tmp_path: Path, scenario: str, extra: tuple[
 
 
 def test_drift_compares_the_first_and_last_third() -> None:
-    windows = [{"t": t, "requests": 100, "p95": p95, "failed": failed}
+    windows = [Window(t, 100, p50=p95, p95=p95, p99=p95, failed=failed)
                for t, (p95, failed) in enumerate([(10, 0), (10, 0), (20, 0), (20, 0), (40, 5), (40, 5)])]
     assert drift(windows) == "p95 10.0 → 40.0 ms (+300%); errors 0.00% → 5.00% (first → last third of the run)"
     assert drift(windows[:2]) is None

@@ -13,7 +13,7 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from harness.contract.schemathesis_checks import UniqueIds
+from harness.contract.ids import UniqueIds
 from harness.reference import RunningTarget, TargetConfig, running_target
 from harness.spec import bundled_spec_path
 

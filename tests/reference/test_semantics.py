@@ -1,4 +1,4 @@
-"""CONTRACT.md semantics 1 to 3 and 5 on both operations, plus auth and tenants."""
+"""docs/contract.md#semantics on both operations: rejection, idempotency, partial failure, size; auth, tenants."""
 
 from __future__ import annotations
 

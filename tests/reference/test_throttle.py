@@ -1,4 +1,4 @@
-"""CONTRACT.md semantics 4: per-tenant, per-operation token buckets with an honest Retry-After."""
+"""docs/contract.md#throttling: per-tenant, per-operation token buckets with an honest Retry-After."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Scenario mode: the harness scripts what the next requests to an operation answer, and reads what came.
+"""Scripted answers (the admin API's scenario mode): what the next requests to an operation answer.
+
+The harness scripts the answers and reads back what came.
 
 Set through the admin API (``PUT /_harness/scenario``), for checking clients
 and SDKs against every documented answer on a real socket. An answer is a
@@ -22,8 +24,8 @@ from typing import Any
 import httpx
 import msgspec
 
-from harness.mock import UNSET, Answer, documented_response
-from harness.spec import Operation, Spec, describe_error
+from harness.answers import UNSET, Answer, documented_response
+from harness.spec import Operation, Spec
 
 MAX_RECORDED = 10_000
 
@@ -35,7 +37,7 @@ class Scripted:
 
 
 @dataclass
-class Scenario:
+class Script:
     label: str
     scripts: dict[str, deque[Scripted]] = field(default_factory=dict)
 
@@ -58,17 +60,17 @@ def parse_answer(spec: Spec, operation: Operation, data: Any) -> Scripted:
     return Scripted(documented_response(spec, operation, answer), bool(data.get("drop")))
 
 
-class Scenarios:
+class ScriptedAnswers:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.current: Scenario | None = None
+        self.current: Script | None = None
         self.recorded: list[dict[str, Any]] = []
 
     def set(self, data: Any) -> dict[str, Any]:
         """``{"label": "...", "answers": {"ingest": [...], "ingestBatch": [...]}}``; replaces any scenario."""
         if not isinstance(data, dict) or not isinstance(data.get("answers", {}), dict):
             raise ValueError('send {"label": "...", "answers": {"<operationId>": [answer, ...]}}')
-        scenario = Scenario(str(data.get("label", "")))
+        scenario = Script(str(data.get("label", "")))
         for operation_id, answers in data.get("answers", {}).items():
             operation = self.spec.operations.get(operation_id)
             if operation is None or not isinstance(answers, list):
@@ -105,8 +107,8 @@ class Scenarios:
         scheme = authorization.split(" ", 1)[0] if authorization else ""
         try:
             parsed: Any = msgspec.json.decode(body)
-            error = next(iter(self.spec.validator(operation.request_schema_pointer).iter_errors(parsed)), None)
-            problem = describe_error(error) if error is not None else None
+            error = self.spec.validator(operation.request_schema_pointer).first_error(parsed)
+            problem = error.describe() if error is not None else None
         except msgspec.DecodeError:
             parsed, problem = body[:2000].decode(errors="replace"), "the body is not JSON"
         return {"label": self.current.label if self.current else "", "operation": operation.operation_id,

@@ -1,4 +1,4 @@
-"""``harness contract``: the command-line face of the contract suite."""
+"""``harness contract``: prove the contract against a target (schemathesis plus our own checks)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,16 @@ from typing import Annotated
 
 import typer
 
-from harness.contract.console import progress, show
-from harness.contract.report import write_reports
-from harness.contract.runner import ALL_CHECKS, ContractOptions, run_contract
-from harness.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
-from harness.spec import load_spec
-from harness.targets import resolve, unauth_budget
-from harness.terminal import err, one_line_errors, out
+from harness.cli.console import err, out, say
+from harness.cli.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
+from harness.contract.registry import names as check_names
 
 
 def parse_checks(values: list[str] | None) -> tuple[str, ...]:
     names = tuple(name.strip() for value in values or () for name in value.split(",") if name.strip())
-    unknown = [name for name in names if name not in ALL_CHECKS]
+    unknown = [name for name in names if name not in check_names()]
     if unknown:
-        raise typer.BadParameter(f"unknown check(s) {', '.join(unknown)}; choose from {', '.join(ALL_CHECKS)}",
+        raise typer.BadParameter(f"unknown check(s) {', '.join(unknown)}; choose from {', '.join(check_names())}",
                                  param_hint="--checks")
     return names
 
@@ -34,7 +30,7 @@ def contract(
     seed: Annotated[int, typer.Option(help="Seed of generated data; a failure reproduces with the same seed.")] = 0,
     report_dir: ReportDir = Path("reports/contract"),
     checks: Annotated[list[str] | None, typer.Option(
-        help=f"Only these checks (comma-separated or repeated): {', '.join(ALL_CHECKS)}.",
+        help=f"Only these checks (comma-separated or repeated): {', '.join(check_names())}.",
         show_default=False)] = None,
     unauth_budget_: Annotated[int | None, typer.Option(
         "--unauth-budget", min=0, help="Requests without valid credentials the run may send "
@@ -47,17 +43,23 @@ def contract(
     allow_production: AllowProduction = False,
 ) -> None:
     """Prove the contract against a target: exit 0 clean, 1 contract failures, 2 harness or connection error."""
+    from harness.contract.runner import ContractOptions, run_contract  # noqa: PLC0415
+    from harness.progress import progress_bar  # noqa: PLC0415
+    from harness.reports import write_all  # noqa: PLC0415
+    from harness.reports.console import show  # noqa: PLC0415
+    from harness.spec import load_spec  # noqa: PLC0415
+    from harness.targets import resolve, unauth_budget  # noqa: PLC0415
+
     selected = parse_checks(checks)
-    with one_line_errors():
-        load_spec(spec)
-        with resolve(base_url, token, admin_token=admin_token, max_body_bytes=max_body_bytes,
-                     allow_production=allow_production) as target:
-            options = ContractOptions(spec_path=spec, max_examples=max_examples, seed=seed, checks=selected,
-                                      unauth_budget=unauth_budget(target.base_url, unauth_budget_), timeout=timeout)
-            err.print(f"contract suite against {target.label}", highlight=False)
-            with progress(err) as on_stage:
-                report = run_contract(target, options, on_stage)
+    load_spec(spec)
+    with resolve(base_url, token, admin_token=admin_token, max_body_bytes=max_body_bytes,
+                 allow_production=allow_production) as target:
+        options = ContractOptions(spec_path=spec, max_examples=max_examples, seed=seed, checks=selected,
+                                  unauth_budget=unauth_budget(target.base_url, unauth_budget_), timeout=timeout)
+        say(f"contract suite against {target.label}")
+        with progress_bar(err) as on_progress:
+            report = run_contract(target, options, on_progress)
     show(report, out)
-    for path in write_reports(report, report_dir):
-        err.print(f"report: {path}", highlight=False)
+    for path in write_all(report, report_dir):
+        say(f"report: {path}")
     raise typer.Exit(report.exit_code)

@@ -1,6 +1,6 @@
 import pytest
 
-from harness.formats import FORMAT_CHECKER, is_rfc3339_datetime
+from harness.schema_engine import Validator, is_rfc3339_datetime
 
 
 @pytest.mark.parametrize("value", [
@@ -33,6 +33,12 @@ def test_rfc3339_rejects(value: str) -> None:
     assert not is_rfc3339_datetime(value)
 
 
-def test_format_checker_judges_only_strings() -> None:
-    assert FORMAT_CHECKER.conforms(12, "date-time")
-    assert not FORMAT_CHECKER.conforms("2022-06-15 07:30:35Z", "date-time")
+def test_the_engine_judges_date_time_only_on_strings_and_lengths_in_characters() -> None:
+    document = {"stamp": {"format": "date-time"}, "short": {"maxLength": 3}}
+    stamp = Validator(document, "/stamp", openapi_31=False)
+    assert stamp.is_valid(12)
+    error = stamp.first_error("2022-06-15 07:30:35Z")
+    assert error is not None and error.keyword == "format"
+    short = Validator(document, "/short", openapi_31=False)
+    assert short.is_valid("é€😀")  # 3 characters, 9 bytes
+    assert not short.is_valid("é€😀ß")

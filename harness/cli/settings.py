@@ -15,12 +15,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from harness.errors import ConfigError
+
 DEFAULT_FILE = Path("harness.toml")
 TARGET_SECTION = "target"
-
-
-class SettingsError(ValueError):
-    pass
 
 
 def default_map(path: Path | None, commands: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
@@ -32,12 +30,12 @@ def default_map(path: Path | None, commands: dict[str, set[str]]) -> dict[str, d
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SettingsError(f"config file {path} not found") from None
+        raise ConfigError(f"config file {path} not found") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SettingsError(f"config file {path} is not valid TOML: {error}") from None
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
     unknown = sorted(set(data) - set(commands) - {TARGET_SECTION})
     if unknown:
-        raise SettingsError(f"{path}: unknown section(s) {', '.join(unknown)}; use "
+        raise ConfigError(f"{path}: unknown section(s) {', '.join(unknown)}; use "
                             f"{', '.join(sorted({TARGET_SECTION, *commands}))}")
     shared = _section(path, TARGET_SECTION, data.get(TARGET_SECTION, {}))
     defaults: dict[str, dict[str, Any]] = {}
@@ -46,12 +44,12 @@ def default_map(path: Path | None, commands: dict[str, set[str]]) -> dict[str, d
                   **_section(path, command, data.get(command, {}))}
         bad = sorted(set(merged) - options)
         if bad:
-            raise SettingsError(f"{path}: [{command}] has no option(s) {', '.join(bad)}")
+            raise ConfigError(f"{path}: [{command}] has no option(s) {', '.join(bad)}")
         defaults[command] = merged
     return defaults
 
 
 def _section(path: Path, name: str, section: Any) -> dict[str, Any]:
     if not isinstance(section, dict):
-        raise SettingsError(f"{path}: [{name}] must be a table")
+        raise ConfigError(f"{path}: [{name}] must be a table")
     return {key.replace("-", "_"): value for key, value in section.items()}

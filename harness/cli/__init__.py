@@ -1,0 +1,70 @@
+"""The ``harness`` command line: one thin module per command, each importing its engine only when it runs.
+
+Exit codes are the same for every command so CI can gate on them
+(``harness.verdicts``): 0 clean, 1 findings, 2 the harness could not do its
+job. Every :class:`~harness.errors.HarnessError` (and an OS error such as a
+report directory that cannot be written) is turned into exit 2 and a
+one-line reason here, in :class:`HarnessGroup`, and nowhere else.
+``harness --help``, ``serve`` and ``spec`` import neither schemathesis,
+Locust nor matplotlib.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from harness.cli import contract, load, run, sdk, serve, spec
+from harness.cli.console import show_error
+from harness.cli.settings import default_map
+from harness.errors import HarnessError
+from harness.verdicts import EXIT_ERROR
+
+CONFIGURABLE = ("contract", "load", "sdk", "run")
+
+
+class HarnessGroup(TyperGroup):
+    """Typer's group, with the one place where an error of the harness becomes exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # the reader went away (``| head``): nothing left to say
+            raise typer.Exit(EXIT_ERROR) from None
+        except (HarnessError, OSError) as error:
+            show_error(error)
+            raise typer.Exit(EXIT_ERROR) from None
+
+
+app = typer.Typer(cls=HarnessGroup, help="Contract and load testing harness for Togai's event-ingestion API.",
+                  no_args_is_help=True, add_completion=False)
+
+
+@app.callback()
+def options_from_file(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="TOML file of option defaults (a target table and one table per command); "
+                         "harness.toml when present. Flags and environment win.", show_default=False)] = None,
+) -> None:
+    """Contract and load testing harness for Togai's event-ingestion API."""
+    commands = {name: {param.name for param in command.params if param.name}
+                for name, command in getattr(ctx.command, "commands", {}).items() if name in CONFIGURABLE}
+    ctx.default_map = default_map(config, commands)
+
+
+app.add_typer(spec.app, name="spec")
+app.command(help=serve.serve.__doc__)(serve.serve)
+app.command(help=contract.contract.__doc__)(contract.contract)
+app.command(help=load.load.__doc__, epilog=load.epilog(),
+            context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(load.load)
+app.command(help=sdk.sdk.__doc__)(sdk.sdk)
+app.command(help=run.run.__doc__)(run.run)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,107 @@
+"""``harness load``: run a Locust scenario headless against a target, then judge it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.cli.console import err, out, say
+from harness.cli.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
+from harness.durations import parse_duration
+from harness.load.scenarios import scenario as find_scenario
+from harness.load.scenarios import scenarios
+
+UNBOUNDED_RUN = 600.0  # seconds: the bound of a scenario that ends by itself, unless --run-time is given
+
+
+def epilog() -> str:
+    """The scenarios and their own options, read from the locustfiles, for ``harness load --help``."""
+    lines = ["Scenarios (their own options go after the others, e.g. --scenario throttle --steps 0.5,1,2):"]
+    lines += [scenario.describe() for scenario in scenarios().values()]
+    return "\n\n".join(lines)
+
+
+def _seconds(value: str, option: str) -> float:
+    try:
+        return parse_duration(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint=option) from None
+
+
+def run_worker(locustfile: Path, master_host: str, master_port: int, token: str | None) -> None:
+    """A Locust worker for a master elsewhere; it prints Locust's own output and exits with its code."""
+    command = [sys.executable, "-m", "locust", "-f", str(locustfile), "--worker",
+               "--master-host", master_host, "--master-port", str(master_port)]
+    environment = {**os.environ, "HARNESS_TOKEN": token or ""}
+    raise typer.Exit(subprocess.run(command, env=environment, check=False).returncode)
+
+
+def load(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Option(help="A scenario of the locustfiles (listed below).")
+                        ] = "batch_throughput",
+    base_url: BaseUrl = None,
+    token: Token = None,
+    admin_token: AdminToken = None,
+    users: Annotated[int | None, typer.Option(min=1, help="Closed-loop users (scenario default when unset).",
+                                              show_default=False)] = None,
+    rate: Annotated[float | None, typer.Option(min=0.01, help="Total requests/s, shared by the users.",
+                                               show_default=False)] = None,
+    run_time: Annotated[str | None, typer.Option(help="Bound of the run, e.g. 60s or 10m (60s; a scenario that "
+                                                      "ends by itself is bounded at 10m).", show_default=False)
+                        ] = None,
+    processes: Annotated[int, typer.Option(min=1, help="Locust worker processes on this machine.")] = 1,
+    master: Annotated[bool, typer.Option(help="Run as Locust master; workers join with --worker.")] = False,
+    expect_workers: Annotated[int, typer.Option(min=1, help="Workers the master waits for.")] = 1,
+    worker: Annotated[bool, typer.Option(help="Run as a Locust worker of --master-host.")] = False,
+    master_host: Annotated[str, typer.Option(help="Master to join, with --worker.")] = "127.0.0.1",
+    master_port: Annotated[int, typer.Option(help="Master's port.")] = 5557,
+    slo: Annotated[str, typer.Option(help="Objectives, e.g. 'p95<300ms,p99<1s,errors<0.1%,events_per_s>=20000'.")
+                   ] = "",
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Events per batch (spec's maxItems when unset).",
+                                                   show_default=False)] = None,
+    spec: SpecOption = None,
+    report_dir: ReportDir = Path("reports/load"),
+    allow_production: AllowProduction = False,
+) -> None:
+    """Load-test a target with a Locust scenario: exit 0 all met, 1 a breach, 2 harness or connection error.
+
+    Arguments after the options go to Locust and the locustfile as they are (e.g. --steps 0.5,1,2).
+    """
+    chosen = find_scenario(scenario)
+    if worker:
+        assert chosen.path is not None
+        run_worker(chosen.path, master_host, master_port, token)
+    from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
+    from harness.load.slo import parse_slos  # noqa: PLC0415
+    from harness.progress import progress_bar  # noqa: PLC0415
+    from harness.reports import write_all  # noqa: PLC0415
+    from harness.reports.console import show  # noqa: PLC0415
+    from harness.spec import load_spec  # noqa: PLC0415
+    from harness.targets import preflight, resolve  # noqa: PLC0415
+
+    try:
+        slos = tuple(parse_slos(slo))
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--slo") from None
+    seconds = _seconds(run_time, "--run-time") if run_time else UNBOUNDED_RUN if chosen.ends_itself else 60.0
+    options = LoadOptions(scenario=scenario, users=users, rate=rate, run_time=seconds, processes=processes,
+                          master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
+                          batch_size=batch_size, extra=tuple(ctx.args))
+    loaded = load_spec(spec)
+    with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
+        preflight(loaded, target, timeout=30)
+        bound = "until it ends" if chosen.ends_itself and not run_time else f"for up to {seconds:.0f}s"
+        say(f"load scenario {scenario} against {target.label} {bound}")
+        with progress_bar(err) as on_progress:
+            report = run_load(target, loaded, options, report_dir, on_progress)
+    paths = write_all(report, report_dir)
+    show(report, out)
+    for path in [*paths, *(report_dir / name for name in report.charts.values())]:
+        say(f"report: {path}")
+    raise typer.Exit(report.exit_code)

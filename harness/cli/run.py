@@ -1,0 +1,56 @@
+"""``harness run``: the main job, every stage against one target, one report directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.cli.console import err, out, say
+from harness.cli.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
+
+
+def run(
+    base_url: BaseUrl = None,
+    token: Token = None,
+    admin_token: AdminToken = None,
+    quick: Annotated[bool, typer.Option(help="Smaller budgets everywhere: the whole run in about half a minute.")
+                     ] = False,
+    spec: SpecOption = None,
+    report_dir: ReportDir = Path("reports"),
+    allow_production: AllowProduction = False,
+) -> None:
+    """Run everything (lint, contract, load, throttle, SDK check): exit 0 clean, 1 findings, 2 an error."""
+    import time  # noqa: PLC0415
+
+    from rich.table import Table  # noqa: PLC0415
+
+    from harness.progress import progress_bar  # noqa: PLC0415
+    from harness.reports.html import write_index  # noqa: PLC0415
+    from harness.reports.text import STYLE  # noqa: PLC0415
+    from harness.run import RunContext, RunPlan, run_all  # noqa: PLC0415
+    from harness.spec import load_spec  # noqa: PLC0415
+    from harness.targets import resolve  # noqa: PLC0415
+    from harness.verdicts import exit_code  # noqa: PLC0415
+
+    started = time.monotonic()
+    loaded = load_spec(spec)
+    with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
+        say(f"harness run against {target.label}{' (quick)' if quick else ''}")
+        with progress_bar(err) as on_progress:
+            stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress))
+        label = target.label
+    index = write_index(stages, label, report_dir, time.monotonic() - started)
+    table = Table(title=f"harness run against {label}")
+    for column in ("stage", "verdict", "key figures", "time"):
+        table.add_column(column, overflow="fold")
+    for name, report, _ in stages:
+        table.add_row(name, f"[{STYLE[report.outcome]}]{report.outcome.value}[/]", report.summary,
+                      f"{report.seconds:.1f}s")
+    out.print(table)
+    for name, report, _ in stages:
+        for row in [row for row in report.rows if row.outcome.value in ("failed", "error")][:5]:
+            out.print(f"[{STYLE[row.outcome]}]{name}[/]: {row.name} {row.subject}: {row.message}", highlight=False)
+    say(f"report: {index}")
+    raise typer.Exit(exit_code(report for _, report, _ in stages))

@@ -1,0 +1,56 @@
+"""``harness sdk``: run SDK versions through every documented answer and report what each does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.cli.console import out, say
+from harness.cli.options import AdminToken, BaseUrl, ReportDir, SpecOption, Token
+from harness.errors import ConfigError
+
+
+def sdk(
+    adapter: Annotated[str, typer.Option(help="togai-client, harness (our own client), an entry point of "
+                                              "togai_harness.sdk_adapters, or module:factory / file.py:factory.")
+                       ] = "togai-client",
+    sdk_version: Annotated[list[str] | None, typer.Option(
+        help="A release of the adapter's package to install in its own cached virtualenv; repeat to compare.",
+        show_default=False)] = None,
+    package: Annotated[str | None, typer.Option(help="PyPI package of a custom adapter's SDK, for --sdk-version.",
+                                                show_default=False)] = None,
+    base_url: BaseUrl = None,
+    token: Token = None,
+    admin_token: AdminToken = None,
+    spec: SpecOption = None,
+    report_dir: ReportDir = Path("reports/sdk"),
+) -> None:
+    """Check an SDK against the contract: exit 0 all cells conform, 1 some break, 2 install or import failed."""
+    import time  # noqa: PLC0415
+
+    from harness.reports import write_all  # noqa: PLC0415
+    from harness.reports.console import show  # noqa: PLC0415
+    from harness.sdk.adapter import Subject, find_adapter  # noqa: PLC0415
+    from harness.sdk.envs import sdk_python  # noqa: PLC0415
+    from harness.sdk.report import as_report  # noqa: PLC0415
+    from harness.sdk.runner import run_matrix  # noqa: PLC0415
+    from harness.spec import load_spec  # noqa: PLC0415
+    from harness.targets import resolve  # noqa: PLC0415
+
+    started = time.monotonic()
+    loaded = load_spec(spec)
+    ref = find_adapter(adapter, package)
+    if sdk_version and ref.package is None:
+        raise ConfigError(f"--adapter {adapter!r} names no PyPI package: give --package to use --sdk-version")
+    subjects = ([Subject(f"{ref.package} {version}", ref, sdk_python(ref.package, version, log=say))
+                 for version in sdk_version] if sdk_version and ref.package else [Subject(ref.name, ref)])
+    with resolve(base_url, token, admin_token=admin_token) as target:
+        say(f"SDK check against {target.label}: {', '.join(s.label for s in subjects)}")
+        matrix = run_matrix(target, loaded, subjects, on_subject=lambda label: say(f"running {label} ..."))
+        report = as_report(matrix, target.label, time.monotonic() - started)
+    show(report, out)
+    for path in write_all(report, report_dir):
+        say(f"report: {path}")
+    raise typer.Exit(report.exit_code)

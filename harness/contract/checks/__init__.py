@@ -1,0 +1,1 @@
+"""The contract checks, one module each; every module declares its check with ``harness.contract.registry``."""

@@ -1,0 +1,68 @@
+"""Errors: every error an ErrorResponse served as JSON, leaking no trace or path; malformed requests get a 4xx,
+never a 5xx (docs/contract.md#whole-request-rejection).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+from harness.contract.context import ProbeContext
+from harness.contract.registry import Seen, judge, probe
+from harness.spec import Operation, Spec
+
+ERROR_RESPONSES = "error_responses"
+
+# What a leaked stack trace or internal path looks like in a message, across common stacks.
+_LEAK = re.compile(
+    r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+|\bat [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)"
+    r"|\bat .+\.(?:js|ts):\d+:\d+|(?:^|[\s\"'(])/(?:usr|home|srv|opt|var|app|root|tmp)/[\w./-]+"
+    r"|[A-Za-z]:\\\\?[\w\\.-]+\\|goroutine \d+ \[|\.(?:py|rb|php|go|java|cs):\d+\b|Exception in thread",
+)
+
+MALFORMED: tuple[tuple[str, bytes, str, tuple[int, ...]], ...] = (
+    ("malformed JSON", b'{"event": {"id": ', "application/json", (400,)),
+    ("invalid UTF-8", b'{"event": "\xff\xfe"}', "application/json", (400,)),
+    ("deeply nested JSON", b"[" * 100_000 + b"]" * 100_000, "application/json", (400,)),
+    ("a JSON array", b"[]", "application/json", (400,)),
+    ("a JSON string", b'"event"', "application/json", (400,)),
+    ("JSON null", b"null", "application/json", (400,)),
+    ("a huge number", b'{"event": 1e999999}', "application/json", (400,)),
+    ("an empty body", b"", "application/json", (400,)),
+    ("a text/plain body", b'{"event": {}}', "text/plain", (400, 415)),
+)
+
+
+@probe(ERROR_RESPONSES)
+def error_responses(ctx: ProbeContext) -> None:
+    """Malformed requests get a 4xx ErrorResponse as JSON, never a 5xx or a trace."""
+    for operation in (ctx.single, ctx.batch):
+        for what, raw, content_type, allowed in MALFORMED:
+            sent = ctx.send(operation, None, ERROR_RESPONSES, raw=raw, content_type=content_type)
+            ctx.expect(ERROR_RESPONSES, operation, sent, allowed, what)
+        ctx.passed(ERROR_RESPONSES, operation, f"{len(MALFORMED)} malformed requests")
+
+
+@judge(ERROR_RESPONSES)
+def error_response(spec: Spec, operation: Operation, request: Any, seen: Seen) -> list[str]:
+    """Every error is an ``ErrorResponse`` served as JSON, leaking no trace or path."""
+    if seen.status < 400:
+        return []
+    if seen.content_type != "application/json":
+        return [f"error {seen.status} served as {seen.content_type or 'no Content-Type'}, not application/json"]
+    try:
+        body = seen.json()
+    except msgspec.DecodeError:
+        return [f"error {seen.status} body is not JSON"]
+    response = operation.response_for(seen.status)
+    if response is not None and response.schema_pointer:
+        errors = sorted(spec.validator(response.schema_pointer).iter_errors(body), key=str)
+        if errors:
+            return [f"error {seen.status} body breaks {response.schema_pointer.rsplit('/', 1)[-1]}: "
+                    f"{errors[0].message[:200]}"]
+    message = body.get("message") if isinstance(body, dict) else None
+    if isinstance(message, str) and (leak := _LEAK.search(message)):
+        return [f"error {seen.status} message leaks internals: {leak.group(0).strip()[:120]!r}"]
+    return []

@@ -1,0 +1,89 @@
+"""The import rules of ARCHITECTURE.md, kept true: each layer imports only what it may."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "harness"
+
+FOUNDATION = {"harness.errors", "harness.facts", "harness.pointers", "harness.durations", "harness.retry_after",
+              "harness.redaction", "harness.verdicts", "harness.progress"}
+ENGINES = ("harness.contract", "harness.load", "harness.sdk")
+ABOVE_ENGINES = ("harness.reports", "harness.run", "harness.cli")
+
+# module prefix -> prefixes it must not import (at any depth of the module, function bodies included)
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "harness.reference": ("respx", "harness.mock", "harness.client", "harness.targets", *ENGINES, *ABOVE_ENGINES),
+    "harness.contract": ("harness.load", "harness.sdk", "harness.reference", *ABOVE_ENGINES),
+    "harness.load": ("harness.contract", "harness.sdk", "harness.reference", *ABOVE_ENGINES),
+    "harness.sdk": ("harness.contract", "harness.load", "harness.reference", *ABOVE_ENGINES),
+    "harness.reports": ("harness.spec", "harness.targets", "harness.reference", *ENGINES, "harness.run",
+                        "harness.cli"),
+    "harness.run": ("harness.cli",),
+}
+HEAVY = ("schemathesis", "locust", "matplotlib", "gevent", "hypothesis", "uvicorn")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def within(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_module_imports_only_what_its_layer_may(module: str) -> None:
+    found = imports(MODULES[module])
+    rules = [banned for prefix, banned in FORBIDDEN.items() if within(module, prefix)]
+    if module in FOUNDATION:
+        rules.append(tuple(name for name in MODULES if name not in FOUNDATION and name != "harness"))
+    broken = sorted({name for name in found for banned in rules for prefix in banned if within(name, prefix)})
+    assert not broken, f"{module} imports {broken}, which ARCHITECTURE.md forbids for its layer"
+
+
+def test_nothing_imports_the_command_line() -> None:
+    importers = [name for name, path in MODULES.items()
+                 if not within(name, "harness.cli") and name != "harness.__main__"
+                 and any(within(found, "harness.cli") for found in imports(path))]
+    assert importers == []
+
+
+def test_the_rules_can_fail() -> None:
+    """The checker sees a forbidden import where there is one (a rule that cannot fail proves nothing)."""
+    found = imports(MODULES["harness.cli.contract"])
+    assert any(within(name, "harness.contract") for name in found)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["serve", "--help"], ["spec", "lint"], ["spec", "show"],
+                                  ["load", "--help"], ["contract", "--help"]])
+def test_light_commands_import_no_engine_underneath(argv: list[str]) -> None:
+    probe = ("import sys, runpy\n"
+             f"sys.argv = ['harness', *{argv!r}]\n"
+             "try:\n    runpy.run_module('harness', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False,
+                            cwd=ROOT)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout[-500:] + result.stderr[-500:]

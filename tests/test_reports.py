@@ -1,0 +1,83 @@
+"""One verdict model, rendered in every format by one package; outcomes mapped to exit codes in one place."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from rich.console import Console
+
+from harness.reports import FORMATS, formats, report_format, write_all
+from harness.reports.console import show
+from harness.verdicts import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    Finding,
+    Outcome,
+    Report,
+    Row,
+    Table,
+    error_report,
+    exit_code,
+)
+
+
+def sample_report() -> Report:
+    finding = Finding("error 400 served as text/plain", "curl -X POST http://127.0.0.1:1/ingest", "400 (text/plain)")
+    return Report("contract", "Contract checks", "http://127.0.0.1:1", [
+        Row("error_responses", "ingest", Outcome.FAILED, finding.message, [finding], group="contract"),
+        Row("auth", "ingest", Outcome.PASSED, "budget 5"),
+        Row("throttling", "ingest", Outcome.SKIPPED, "no 429 seen"),
+    ], summary="1 passed, 1 failed", figures=[("requests", "12")],
+        tables=[Table("matrix", ["case", "v1"], [["202", "✅ returns"]])], details={"seed": 7})
+
+
+def test_outcomes_map_to_exit_codes() -> None:
+    passed = Report("x", "x", "t", [Row("a", "", Outcome.PASSED), Row("b", "", Outcome.SKIPPED)])
+    assert exit_code([passed]) == EXIT_OK
+    assert exit_code([passed, sample_report()]) == EXIT_FINDINGS
+    assert exit_code([sample_report(), error_report("load", "Load", "t", "Locust did not start")]) == EXIT_ERROR
+    assert Report("x", "x", "t").outcome is Outcome.SKIPPED
+
+
+def test_every_file_format_is_written_from_the_rows(tmp_path: Path) -> None:
+    paths = write_all(sample_report(), tmp_path)
+    assert {path.name for path in paths} == {"contract.json", "contract-junit.xml", "contract.md"}
+    data = json.loads((tmp_path / "contract.json").read_text())
+    assert (data["failed"], data["passed"], data["skipped"], data["seed"]) == (1, 1, 1, 7)
+    assert data["rows"][0]["findings"][0]["reproduction"].startswith("curl")
+    suite = ET.parse(tmp_path / "contract-junit.xml").getroot()
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert cases["error_responses[ingest]"].find("failure") is not None
+    assert cases["throttling[ingest]"].find("skipped") is not None
+    markdown = (tmp_path / "contract.md").read_text()
+    assert "# Contract checks: FAILED" in markdown and "curl -X POST" in markdown and "| 202 | ✅ returns |" in markdown
+
+
+def test_a_format_is_one_registered_writer(tmp_path: Path) -> None:
+    formats()
+    before = dict(FORMATS)
+
+    @report_format("names")
+    def write(report: Report, directory: Path) -> Path:
+        path = directory / f"{report.engine}.names"
+        path.write_text("\n".join(row.label for row in report.rows))
+        return path
+
+    try:
+        written = write_all(sample_report(), tmp_path)
+        assert tmp_path / "contract.names" in written
+        assert (tmp_path / "contract.names").read_text().splitlines()[0] == "error_responses[ingest]"
+    finally:
+        FORMATS.clear()
+        FORMATS.update(before)
+
+
+def test_console_shows_the_failure_with_its_reproduction() -> None:
+    console = Console(record=True, width=200)
+    show(sample_report(), console)
+    text = console.export_text()
+    assert "FAILED error_responses on ingest" in text
+    assert "reproduce: curl -X POST" in text and "1 passed, 1 failed, 1 skipped" in text
