@@ -87,3 +87,14 @@ def test_light_commands_import_no_engine_underneath(argv: list[str]) -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False,
                             cwd=ROOT)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout[-500:] + result.stderr[-500:]
+
+
+def test_no_source_file_is_ignored_by_git() -> None:
+    """A package named like a build output (``reports/``, ``target/``) must not vanish from commits."""
+    result = subprocess.run(["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--", "harness",
+                             "locustfiles", "specs", "tests", "docs"], capture_output=True, text=True, cwd=ROOT,
+                            check=False, timeout=30)
+    if result.returncode != 0:
+        pytest.skip("not a git checkout")
+    ignored = [line for line in result.stdout.splitlines() if "__pycache__" not in line and not line.endswith(".pyc")]
+    assert ignored == []

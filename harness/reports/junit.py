@@ -1,0 +1,32 @@
+"""``<engine>-junit.xml``: one test case per row, for CI's test reporters."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from harness.reports import report_format
+from harness.verdicts import Outcome, Report
+
+
+@report_format("junit")
+def write(report: Report, directory: Path) -> Path:
+    suite = report.engine
+    counts = {"tests": str(len(report.rows)), "failures": str(report.count(Outcome.FAILED)),
+              "errors": str(report.count(Outcome.ERROR)), "skipped": str(report.count(Outcome.SKIPPED)),
+              "time": f"{report.seconds:.3f}"}
+    root = ET.Element("testsuites", name=suite, **counts)
+    element = ET.SubElement(root, "testsuite", name=suite, **counts)
+    for row in report.rows:
+        node = ET.SubElement(element, "testcase", classname=f"{suite}.{row.group or suite}", name=row.label,
+                             time="0.000")
+        if row.outcome is Outcome.FAILED:
+            ET.SubElement(node, "failure", message=row.message[:1000]).text = row.text()
+        elif row.outcome is Outcome.ERROR:
+            ET.SubElement(node, "error", message=row.message[:1000]).text = row.message
+        elif row.outcome is Outcome.SKIPPED:
+            ET.SubElement(node, "skipped", message=row.message[:1000])
+    ET.indent(root)
+    path = directory / f"{suite}-junit.xml"
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return path
