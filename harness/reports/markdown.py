@@ -17,7 +17,8 @@ def markdown(report: Report) -> str:
     lines.append(f"{report.count(Outcome.PASSED)} passed, {report.count(Outcome.FAILED)} failed, "
                  f"{report.count(Outcome.SKIPPED)} skipped in {report.seconds:.1f}s")
     if report.figures:
-        lines += ["", "| figure | value |", "|---|---|", *[f"| {md_cell(k)} | {md_cell(v)} |" for k, v in report.figures]]
+        lines += ["", "| figure | value |", "|---|---|",
+                  *[f"| {md_cell(name)} | {md_cell(value)} |" for name, value in report.figures]]
     for table in report.tables:
         lines += ["", f"## {table.title}", "", "| " + " | ".join(map(md_cell, table.columns)) + " |",
                   "|" + "---|" * len(table.columns), *["| " + " | ".join(map(md_cell, cells)) + " |"
