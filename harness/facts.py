@@ -24,3 +24,9 @@ ID_FIELD = "id"
 # docs/contract.md#operations: what acknowledges events, and what throttles.
 ACKNOWLEDGED = (202, 207)
 THROTTLED = 429
+
+# docs/contract.md#choices-left-open: every status a correct server may choose, written down once.
+REJECTED = (400,)  # a body that breaks the request schema, malformed JSON, a conflict
+OVER_BATCH_LIMIT = (400, 422)  # more events than the batch limit
+OVER_BYTE_LIMIT = (422,)  # a body over the byte limit
+WRONG_CONTENT_TYPE = (400, 415)  # a body sent as something other than application/json

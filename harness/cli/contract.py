@@ -33,8 +33,8 @@ def contract(
         help=f"Only these checks (comma-separated or repeated): {', '.join(check_names())}.",
         show_default=False)] = None,
     unauth_budget_: Annotated[int | None, typer.Option(
-        "--unauth-budget", min=0, help="Requests without valid credentials the run may send "
-                                       "(10; at most 5 on Togai's hosts, their quota per 30 minutes).",
+        "--unauth-budget", min=0, help="Requests without valid credentials the run may send (the documented quota "
+                                       "of 5 per 30 minutes by default; never more on Togai's hosts).",
         show_default=False)] = None,
     max_body_bytes: Annotated[int | None, typer.Option(
         min=1, help="The target's byte limit, for the byte-limit check (known for the embedded target).",

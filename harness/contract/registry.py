@@ -42,7 +42,7 @@ class Seen:
 
 
 Probe = Callable[["ProbeContext"], None]
-Judge = Callable[["Spec", "Operation", Any, Seen], list[str]]
+Judge = Callable[["Spec", "Operation", Any, Seen], "list[str] | None"]  # None: nothing here to judge
 
 
 @dataclass
@@ -78,7 +78,11 @@ def probe(name: str, *, runs_last: bool = False) -> Callable[[Probe], Probe]:
 
 
 def judge(name: str, *, unseen: str = "") -> Callable[[Judge], Judge]:
-    """Declare ``function(spec, operation, request, seen) -> problems`` as the response judge of ``name``."""
+    """Declare ``function(spec, operation, request, seen) -> problems`` as the response judge of ``name``.
+
+    The judge returns ``None`` when the response is none of its business (a 202 to the throttling judge),
+    and the problems it found otherwise (empty: the response passes).
+    """
 
     def register(function: Judge) -> Judge:
         check = _entry(name, function)
@@ -112,7 +116,10 @@ def names() -> tuple[str, ...]:
     return (*sorted(module.name for module in pkgutil.iter_modules(package.__path__)), FUZZ)
 
 
-def judge_all(spec: Spec, operation: Operation, request: Any, seen: Seen) -> list[tuple[str, str]]:
-    """Every judge's problems with one response, as (check, problem) pairs."""
-    return [(check.name, problem) for check in checks().values() if check.judge is not None
-            for problem in check.judge(spec, operation, request, seen)]
+def judge_all(spec: Spec, operation: Operation, request: Any, seen: Seen) -> list[tuple[str, list[str]]]:
+    """Every judge that had something to judge in one response, with its problems (empty: passed)."""
+    verdicts = []
+    for check in checks().values():
+        if check.judge is not None and (problems := check.judge(spec, operation, request, seen)) is not None:
+            verdicts.append((check.name, problems))
+    return verdicts

@@ -19,6 +19,7 @@ from harness.contract.context import ProbeContext
 from harness.contract.model import Results
 from harness.contract.session import ProbeSession, UnauthBudget
 from harness.factory import EventFactory
+from harness.facts import UNAUTH_QUOTA
 from harness.progress import OnProgress, ignore_progress
 from harness.spec import load_spec
 from harness.targets import Target, preflight
@@ -33,7 +34,7 @@ class ContractOptions:
     max_examples: int = 30
     seed: int = 0
     checks: tuple[str, ...] = ()  # empty: every check
-    unauth_budget: int = 10
+    unauth_budget: int = UNAUTH_QUOTA
     timeout: float = 30.0
     max_wait: float = 60.0  # longest Retry-After the run waits out
 

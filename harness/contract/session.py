@@ -160,8 +160,11 @@ class ProbeSession:
                             response_headers={k.lower(): v for k, v in response.headers.items()},
                             response_body=response.content)
         seen = Seen(response.status_code, exchange.response_headers, response.content)
-        for check, problem in judge_all(self.spec, operation, body, seen):
-            self.results.fail(check, operation.operation_id, problem, exchange)
+        for check, problems in judge_all(self.spec, operation, body, seen):
+            for problem in problems:
+                self.results.fail(check, operation.operation_id, problem, exchange)
+            if not problems and check != THROTTLING:  # a 429 passes only once its Retry-After is honoured
+                self.results.passed(check, operation.operation_id)
         return Sent(exchange, body)
 
     def _acknowledge(self, operation: Operation, body: Any, sent: Sent) -> None:

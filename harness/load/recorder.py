@@ -44,6 +44,8 @@ class Tally:
     failures: int = 0
     throttled: int = 0
     accepted_events: int = 0
+    undocumented: int = 0  # answers with a status the spec does not list for the operation
+    malformed: int = 0  # acknowledgements (202/207) whose body breaks the spec
     statuses: Counter[str] = field(default_factory=Counter)
     latency: HdrHistogram = field(default_factory=histogram)
     windows: dict[int, HdrHistogram] = field(default_factory=dict)  # window start (s since run start) -> latencies
@@ -53,7 +55,8 @@ class Tally:
 
     def to_message(self) -> dict[str, Any]:
         return {"requests": self.requests, "failures": self.failures, "throttled": self.throttled,
-                "accepted_events": self.accepted_events, "statuses": dict(self.statuses),
+                "accepted_events": self.accepted_events, "undocumented": self.undocumented,
+                "malformed": self.malformed, "statuses": dict(self.statuses),
                 "latency": self.latency.encode().decode(), "retry_after": dict(self.retry_after),
                 "windows": {str(k): v.encode().decode() for k, v in self.windows.items()},
                 "window_counts": {str(k): dict(v) for k, v in self.window_counts.items()},
@@ -64,6 +67,8 @@ class Tally:
         self.failures += message["failures"]
         self.throttled += message["throttled"]
         self.accepted_events += message["accepted_events"]
+        self.undocumented += message["undocumented"]
+        self.malformed += message["malformed"]
         self.statuses.update(message["statuses"])
         self.retry_after.update(message["retry_after"])
         self.latency.decode_and_add(message["latency"].encode())
@@ -120,6 +125,12 @@ class Recorder:
     def accepted(self, count: int) -> None:
         self.tally.accepted_events += count
 
+    def undocumented(self) -> None:
+        self.tally.undocumented += 1
+
+    def malformed(self) -> None:
+        self.tally.malformed += 1
+
     def retry_after(self, value: str) -> None:
         self.tally.retry_after[value] += 1
 
@@ -164,7 +175,8 @@ class Recorder:
                    for key, hist in sorted(tally.windows.items())]
         return LoadSummary(elapsed, tally.requests, tally.failures, tally.throttled, tally.accepted_events,
                            tally.requests / elapsed, tally.accepted_events / elapsed, dict(tally.statuses), latency,
-                           dict(tally.retry_after), self.window, windows, tally.steps, sorted(self.workers))
+                           dict(tally.retry_after), self.window, windows, tally.steps, sorted(self.workers),
+                           undocumented=tally.undocumented, malformed=tally.malformed)
 
     def write(self) -> None:
         if self.summary_path is None or isinstance(self.environment and self.environment.runner, WorkerRunner):

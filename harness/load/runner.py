@@ -25,7 +25,7 @@ from harness.errors import EngineError
 from harness.load import summary as summary_file
 from harness.load.figures import key_figures, one_line
 from harness.load.scenarios import scenario as find_scenario
-from harness.load.slo import Slo
+from harness.load.slo import Slo, with_defaults
 from harness.load.summary import LoadSummary
 from harness.progress import OnProgress, ignore_progress
 from harness.spec import Spec
@@ -110,7 +110,7 @@ def account(readback: AdminClient, before: Counts, summary: LoadSummary, scenari
 
 def slo_row(slo: Slo, summary: LoadSummary, scenario: str) -> Row:
     met, value = slo.met(summary)
-    message = f"measured {slo.show(value)}"
+    message = f"measured {slo.show(value)}" + (" (a default objective; --slo overrides it)" if slo.default else "")
     return Row(slo.text, scenario, Outcome.PASSED if met else Outcome.FAILED, message,
                [] if met else [Finding(f"SLO {slo.text}: {slo.show(value)}")], group="slo")
 
@@ -135,15 +135,13 @@ def run_load(target: Target, spec: Spec, options: LoadOptions, report_dir: Path,
         summary = summary_file.decode(summary_path.read_bytes())
     except msgspec.ValidationError as error:
         raise EngineError(f"{summary_path} is not a summary this harness wrote: {error}") from None
-    rows = [slo_row(slo, summary, options.scenario) for slo in options.slos]
+    rows = [slo_row(slo, summary, options.scenario) for slo in with_defaults(list(options.slos))]
     if summary.verdict is not None:
         rows += summary.verdict.rows
     if readback is not None and before is not None:
         time.sleep(0.2)  # answers in flight at the stop
         rows.append(account(readback, before, summary, options.scenario))
         readback.close()
-    if not rows:
-        rows.append(Row("load run completed", options.scenario, Outcome.PASSED, "no SLO given", group="run"))
     report = Report("load", f"Load scenario {options.scenario}", target.label, rows, summary=one_line(summary),
                     figures=key_figures(summary), charts=draw_charts(summary, options.scenario, report_dir),
                     files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv"},

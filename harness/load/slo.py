@@ -2,7 +2,14 @@
 
 Latency percentiles come from the exact HDR histogram of the run, never from
 Locust's rounded buckets. ``errors`` is the share of requests that failed
-(429 is throttled, not an error); rates are per second over the run.
+(429 is throttled, not an error) and ``throttled`` the share answered 429;
+rates are per second over the run; ``accepted_events``, ``undocumented``
+(answers whose status the spec does not list) and ``malformed``
+(acknowledgements whose body breaks the spec) are counts.
+
+Every run is judged by :data:`DEFAULTS` too, so a run against a dead or
+misbehaving server fails even with no ``--slo``; an objective given for the
+same metric replaces its default.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from harness.durations import parse_duration
 from harness.load.summary import LoadSummary
@@ -19,6 +26,9 @@ _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 _SLO = re.compile(r"^\s*(?P<metric>[a-z_0-9.]+)\s*(?P<op><=|>=|<|>)\s*(?P<value>[0-9.]+)\s*(?P<unit>ms|s|%)?\s*$")
 _RATES = ("events_per_s", "requests_per_s")
+_SHARES = ("errors", "throttled")
+_COUNTS = ("accepted_events", "undocumented", "malformed")
+DEFAULTS = "errors<=1%,throttled<100%,accepted_events>=1,undocumented<=0,malformed<=0"
 PERCENTILES = (50.0, 75.0, 90.0, 95.0, 99.0, 99.9, 99.99)  # recorded by every run
 
 
@@ -27,12 +37,14 @@ class Slo:
     text: str
     metric: str
     op: str
-    threshold: float  # ms for latencies, a fraction for errors, per second for rates
+    threshold: float  # ms for latencies, a fraction for shares, per second for rates, a number for counts
+    default: bool = False  # one of DEFAULTS, not given by the user
 
     def measure(self, summary: LoadSummary) -> float:
-        if self.metric == "errors":
-            return summary.failures / summary.requests if summary.requests else 0.0
-        if self.metric in _RATES:
+        if self.metric in _SHARES:
+            count = summary.failures if self.metric == "errors" else summary.throttled
+            return count / summary.requests if summary.requests else 0.0
+        if self.metric in _RATES or self.metric in _COUNTS:
             return float(getattr(summary, self.metric))
         return float(summary.latency_ms[self.metric])
 
@@ -41,10 +53,12 @@ class Slo:
         return _OPERATORS[self.op](value, self.threshold), value
 
     def show(self, value: float) -> str:
-        if self.metric == "errors":
+        if self.metric in _SHARES:
             return f"{value:.3%}"
         if self.metric in _RATES:
             return f"{value:,.0f}/s"
+        if self.metric in _COUNTS:
+            return f"{value:,.0f}"
         return f"{value:.1f} ms"
 
 
@@ -65,10 +79,16 @@ def parse_slos(text: str) -> list[Slo]:
                     raise ValueError(f"SLO {part!r}: percentiles recorded are "
                                      f"{', '.join(f'p{p:g}' for p in PERCENTILES)}")
                 metric = f"p{float(metric[1:]):g}"
-        elif metric == "errors":
+        elif metric in _SHARES:
             value = value / 100 if unit == "%" else value
-        elif metric not in _RATES:
-            raise ValueError(f"SLO {part!r}: unknown metric {metric}; use pNN, max, mean, errors, "
-                             f"{', '.join(_RATES)}")
+        elif metric not in _RATES and metric not in _COUNTS:
+            raise ValueError(f"SLO {part!r}: unknown metric {metric}; use pNN, max, mean, "
+                             f"{', '.join((*_SHARES, *_RATES, *_COUNTS))}")
         slos.append(Slo(part, metric, match["op"], value))
     return slos
+
+
+def with_defaults(given: list[Slo]) -> list[Slo]:
+    """The objectives given, then each default whose metric none of them names."""
+    named = {slo.metric for slo in given}
+    return [*given, *(replace(slo, default=True) for slo in parse_slos(DEFAULTS) if slo.metric not in named)]

@@ -76,6 +76,8 @@ class LoadSummary(msgspec.Struct):
     windows: list[Window]
     steps: list[Step]
     workers: list[str]
+    undocumented: int = 0  # answers with a status the spec does not list for the operation
+    malformed: int = 0  # acknowledgements whose body breaks the spec
     verdict: ScenarioVerdict | None = None
 
 

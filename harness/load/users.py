@@ -18,7 +18,7 @@ from locust import FastHttpUser, constant_throughput, events
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, THROTTLED
 from harness.load.recorder import RECORDER
-from harness.spec import load_spec
+from harness.spec import Operation, Spec, load_spec
 
 TOKEN_ENV = "HARNESS_TOKEN"
 
@@ -84,16 +84,43 @@ class IngestionUser(FastHttpUser):
         return self._post(self.spec.single.path, msgspec.json.encode(self.factory.single_body()), 1, batch=False)
 
     def _post(self, path: str, body: bytes, size: int, *, batch: bool) -> int | None:
+        operation = self.spec.batch if batch else self.spec.single
         with self.client.post(path, data=body, catch_response=True) as response:
             status = response.status_code
             if status in ACKNOWLEDGED:
-                rejected = len(msgspec.json.decode(response.content).get("errors", [])) if status == 207 else 0
-                RECORDER.accepted(size - rejected)
-                response.success()
+                rejected = acknowledgement(self.spec, operation, status, response.content or b"")
+                if isinstance(rejected, str):
+                    RECORDER.malformed()
+                    response.failure(f"{status} breaks the spec: {rejected}")
+                else:
+                    RECORDER.accepted(size - rejected)
+                    response.success()
             elif status == THROTTLED:
                 self.last_retry_after = response.headers.get("Retry-After", "missing")
                 RECORDER.retry_after(self.last_retry_after)
                 response.success()  # throttled, not failed: counted apart by the recorder
             else:
+                if status is None or not operation.documents(status):
+                    RECORDER.undocumented()
                 response.failure(f"{status}: {(response.text or '')[:200]}")
             return status
+
+
+def acknowledgement(spec: Spec, operation: Operation, status: int, content: bytes) -> int | str:
+    """How many events an acknowledgement rejects (a 207's ``errors``), or what breaks the spec in it."""
+    documented = operation.responses.get(str(status))
+    if documented is None:
+        return f"{operation.operation_id} documents no {status}"
+    if not documented.has_body:
+        return f"a {len(content):,}-byte body where the spec documents none" if content.strip() else 0
+    try:
+        answer = msgspec.json.decode(content)
+    except msgspec.DecodeError:
+        return "the body is not JSON"
+    assert documented.schema_pointer is not None
+    error = spec.validator(documented.schema_pointer).first_error(answer)
+    if error is not None:
+        return error.describe()
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    return len(errors) if isinstance(errors, list) else 0
+

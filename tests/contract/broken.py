@@ -73,6 +73,35 @@ class StoresRejectedBatch(TargetApp):
         return super()._answer(operation, events, decisions)
 
 
+class StoresInvalidBatch(TargetApp):
+    """Stores every event of a batch it then rejects for one invalid event."""
+
+    def __init__(self, config: TargetConfig, spec: Any = None) -> None:
+        super().__init__(config, spec)
+        self.strict = self.validators["ingestBatch"]
+        self.validators["ingestBatch"] = _IdsOnly(self.strict)
+
+    def _answer(self, operation: Operation, events: list[dict[str, Any]], decisions: list[Decision]) -> Any:
+        problem = self.strict.problem({operation.envelope_key: events}) if operation.is_batch else None
+        if problem is not None:
+            raise _Answer(400, problem[:500])
+        return super()._answer(operation, events, decisions)
+
+
+class _IdsOnly:
+    """Lets through any batch whose events all carry a string id (so the store can take them)."""
+
+    def __init__(self, strict: Any) -> None:
+        self.strict = strict
+
+    def problem(self, body: Any) -> str | None:
+        events = body.get("events") if isinstance(body, dict) else None
+        if isinstance(events, list) and events and all(
+                isinstance(e, dict) and isinstance(e.get("id"), str) for e in events):
+            return None
+        return self.strict.problem(body)
+
+
 class RetryIsConflict(TargetApp):
     def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
         return [Decision.CONFLICT if d is Decision.RETRY else d
@@ -153,6 +182,13 @@ class _ByteLengths:
 # -- response rewrites ----------------------------------------------------------------------------
 def _413(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
     return (413 if status == 422 else status), headers, body
+
+
+def _ingest_202_body(scope: dict[str, Any], status: int, headers: Headers,
+                     body: bytes) -> tuple[int, Headers, bytes]:
+    if status == 202 and scope["path"] == "/ingest":
+        return status, [*headers, (b"content-type", b"application/json")], b'{"accepted": true}'
+    return status, headers, body
 
 
 def _altered_echo(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
@@ -241,6 +277,10 @@ FAULTS = (
     Fault("byte_limit_413", "byte_limit", "answers 413, not 422, over the byte limit", rewriting(_413)),
     Fault("byte_limit_off_by_one", "byte_limit", "refuses a body of exactly the limit",
           config={"max_body_bytes": DEFAULT_MAX_BODY_BYTES - 1}, told_body_limit=DEFAULT_MAX_BODY_BYTES),
+    Fault("stores_invalid_batch", "field_constraints", "stores the events of a batch it rejects as invalid",
+          StoresInvalidBatch),
+    Fault("ingest_202_body", "empty_bodies", "answers /ingest's 202 with a body", rewriting(_ingest_202_body),
+          checks=("idempotency", "empty_bodies")),
     Fault("ignores_value_pattern", "field_constraints", "accepts a non-numeric attribute value",
           spec_edit=_without("components", "schemas", "Attribute", "properties", "value", keyword="pattern")),
     Fault("loose_timestamps", "field_constraints", "accepts timestamps that are not RFC 3339",

@@ -12,7 +12,7 @@ BYTE_LIMIT = "byte_limit"
 
 @probe(BYTE_LIMIT)
 def byte_limit(ctx: ProbeContext) -> None:
-    """Semantics 5: a body of exactly the byte limit is accepted; one byte over gets 422."""
+    """A body of exactly the byte limit is accepted; one byte over gets 422."""
     limit = ctx.max_body_bytes
     for operation in (ctx.single, ctx.batch):
         if limit is None:

@@ -11,6 +11,7 @@ import msgspec
 
 from harness.contract.context import ProbeContext
 from harness.contract.registry import Seen, judge, probe
+from harness.facts import REJECTED, WRONG_CONTENT_TYPE
 from harness.spec import Operation, Spec
 
 ERROR_RESPONSES = "error_responses"
@@ -23,15 +24,15 @@ _LEAK = re.compile(
 )
 
 MALFORMED: tuple[tuple[str, bytes, str, tuple[int, ...]], ...] = (
-    ("malformed JSON", b'{"event": {"id": ', "application/json", (400,)),
-    ("invalid UTF-8", b'{"event": "\xff\xfe"}', "application/json", (400,)),
-    ("deeply nested JSON", b"[" * 100_000 + b"]" * 100_000, "application/json", (400,)),
-    ("a JSON array", b"[]", "application/json", (400,)),
-    ("a JSON string", b'"event"', "application/json", (400,)),
-    ("JSON null", b"null", "application/json", (400,)),
-    ("a huge number", b'{"event": 1e999999}', "application/json", (400,)),
-    ("an empty body", b"", "application/json", (400,)),
-    ("a text/plain body", b'{"event": {}}', "text/plain", (400, 415)),
+    ("malformed JSON", b'{"event": {"id": ', "application/json", REJECTED),
+    ("invalid UTF-8", b'{"event": "\xff\xfe"}', "application/json", REJECTED),
+    ("deeply nested JSON", b"[" * 100_000 + b"]" * 100_000, "application/json", REJECTED),
+    ("a JSON array", b"[]", "application/json", REJECTED),
+    ("a JSON string", b'"event"', "application/json", REJECTED),
+    ("JSON null", b"null", "application/json", REJECTED),
+    ("a huge number", b'{"event": 1e999999}', "application/json", REJECTED),
+    ("an empty body", b"", "application/json", REJECTED),
+    ("a text/plain body", b'{"event": {}}', "text/plain", WRONG_CONTENT_TYPE),
 )
 
 
@@ -46,10 +47,10 @@ def error_responses(ctx: ProbeContext) -> None:
 
 
 @judge(ERROR_RESPONSES)
-def error_response(spec: Spec, operation: Operation, request: Any, seen: Seen) -> list[str]:
+def error_response(spec: Spec, operation: Operation, request: Any, seen: Seen) -> list[str] | None:
     """Every error is an ``ErrorResponse`` served as JSON, leaking no trace or path."""
     if seen.status < 400:
-        return []
+        return None
     if seen.content_type != "application/json":
         return [f"error {seen.status} served as {seen.content_type or 'no Content-Type'}, not application/json"]
     try:

@@ -14,7 +14,7 @@ IDEMPOTENCY = "idempotency"
 
 @probe(IDEMPOTENCY)
 def idempotency(ctx: ProbeContext) -> None:
-    """Semantics 2: the same event again is acknowledged again, on each operation and across them."""
+    """The same event again is acknowledged again, on each operation and across them."""
     retries: list[tuple[Operation, dict[str, Any], str]] = []
     event = ctx.factory.event()
     retries.append((ctx.single, ctx.single_body(event), "/ingest again with the same event"))

@@ -17,9 +17,9 @@ THROTTLING = "throttling"
 
 
 @judge(THROTTLING, unseen="no 429 seen during the run")
-def retry_after(spec: Spec, operation: Operation, request: Any, seen: Seen) -> list[str]:
+def retry_after(spec: Spec, operation: Operation, request: Any, seen: Seen) -> list[str] | None:
     """A 429 says when to come back: delta-seconds or an HTTP-date."""
     if seen.status != 429:
-        return []
+        return None
     problem = retry_after_header.problem(seen.headers.get("retry-after"))
     return [problem] if problem else []

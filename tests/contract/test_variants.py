@@ -1,0 +1,44 @@
+"""Correct servers that make other allowed choices pass every command: no false alarm anywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.contract.runner import ContractOptions, run_contract
+from harness.redaction import Secret
+from harness.reference import running_target
+from harness.targets import Target
+from tests.contract.variants import VARIANTS, Variant
+from tests.load.conftest import TOKEN, harness_load
+
+# the throttle scenario again only where the choice touches what it reads (a 429's headers, the connection)
+THROTTLE_SENSITIVE = {"charset", "connection_close", "retry_after_longer"}
+QUICK_THROTTLE = ("--scenario", "throttle", "--expect-quota", "20", "--steps", "0.5,1.5", "--step-seconds", "2",
+                  "--rest-seconds", "1")
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[variant.name for variant in VARIANTS])
+def test_every_check_is_silent_on_a_correct_variant(variant: Variant) -> None:
+    config = variant.target_config(TOKEN)
+    with running_target(config, make_app=variant.make_app) as running:
+        target = Target(running.base_url, Secret(TOKEN), None, config.max_body_bytes)  # black-box: no read-back
+        report = run_contract(target, ContractOptions(max_examples=8, max_wait=5))
+    failures = [f"{row.name} on {row.subject}: {row.message}" for row in report.failed]
+    assert failures == [], f"{variant.choice}: false alarms"
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[variant.name for variant in VARIANTS])
+def test_load_throughput_and_throttle_pass_on_a_correct_variant(variant: Variant, tmp_path: Path) -> None:
+    config = variant.target_config(TOKEN)
+    with running_target(config, make_app=variant.make_app) as running:
+        throughput, report = harness_load("--base-url", running.base_url, "--run-time", "2s", "--users", "2",
+                                          "--batch-size", "50", cwd=tmp_path)
+        assert throughput.returncode == 0, f"{variant.choice}: {report and report['breaches']} {throughput.stderr}"
+    if variant.name not in THROTTLE_SENSITIVE:
+        return
+    slow = Variant(variant.name, variant.choice, variant.make_app, {**variant.config, "rate": 20.0})
+    with running_target(slow.target_config(TOKEN), make_app=variant.make_app) as running:
+        throttle, report = harness_load("--base-url", running.base_url, *QUICK_THROTTLE, cwd=tmp_path)
+    assert throttle.returncode == 0, f"{variant.choice}: {report and report['breaches']} {throttle.stderr[-500:]}"

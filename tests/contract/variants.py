@@ -1,0 +1,88 @@
+"""Correct servers that choose otherwise: the reference target with one allowed choice changed each.
+
+Wherever docs/contract.md (or HTTP and JSON) leaves a choice open, a
+variant here takes the choice our reference target does not. Every check
+must stay silent on every one of them: a false alarm is as bad as a miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from harness.facts import UNAUTH_QUOTA
+from harness.reference.app import TargetApp
+from harness.reference.config import TargetConfig
+from tests.contract.broken import Headers, _message, rewriting
+
+
+def _over_limit_422(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    message = _message(body)  # the reference names the breach by its place: "events: ... more than 1000 items"
+    over = status == 400 and message.startswith("events:") and ("maxItems" in message or "more than" in message)
+    return (422 if over else status), headers, body
+
+
+def _errors_reversed(scope: dict[str, Any], status: int, headers: Headers,
+                     body: bytes) -> tuple[int, Headers, bytes]:
+    if status == 207:
+        answer = msgspec.json.decode(body)
+        answer["errors"].reverse()
+        body = msgspec.json.encode(answer)
+    return status, headers, body
+
+
+def _charset(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return status, [(k, b"application/json; charset=utf-8" if k == b"content-type" else v) for k, v in headers], body
+
+
+def _connection_close(scope: dict[str, Any], status: int, headers: Headers,
+                      body: bytes) -> tuple[int, Headers, bytes]:
+    return status, [*headers, (b"connection", b"close")], body
+
+
+def _retry_after(shape: Callable[[int], bytes]) -> Callable[..., tuple[int, Headers, bytes]]:
+    def rewrite(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        return status, [(k, shape(int(v)) if k == b"retry-after" else v) for k, v in headers], body
+    return rewrite
+
+
+def _longer(seconds: int) -> bytes:
+    return str(seconds + 1).encode()
+
+
+def _www_authenticate(scope: dict[str, Any], status: int, headers: Headers,
+                      body: bytes) -> tuple[int, Headers, bytes]:
+    return status, [*headers, (b"www-authenticate", b'Bearer realm="togai"')] if status == 401 else headers, body
+
+
+def _unsupported_media_type(scope: dict[str, Any], status: int, headers: Headers,
+                            body: bytes) -> tuple[int, Headers, bytes]:
+    return (415 if status == 400 and "Content-Type" in _message(body) else status), headers, body
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    choice: str  # the choice it makes, in words
+    make_app: Callable[[TargetConfig], Any] = TargetApp
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def target_config(self, token: str) -> TargetConfig:
+        return TargetConfig(tokens=(token,), **self.config)
+
+
+VARIANTS = (
+    Variant("over_limit_422", "422, not 400, for more events than the batch limit", rewriting(_over_limit_422)),
+    Variant("errors_reversed", "a 207's errors in another order than the request's", rewriting(_errors_reversed)),
+    Variant("charset", "Content-Type: application/json; charset=utf-8", rewriting(_charset)),
+    Variant("connection_close", "Connection: close on every answer", rewriting(_connection_close)),
+    Variant("retry_after_longer", "a Retry-After one second longer than needed", rewriting(_retry_after(_longer))),
+    Variant("unauth_quota", f"the documented {UNAUTH_QUOTA} unauthenticated requests per 30 minutes per IP, "
+                            "enforced on a non-Togai host", config={"unauth_quota": UNAUTH_QUOTA}),
+    Variant("www_authenticate", "a WWW-Authenticate header on 401", rewriting(_www_authenticate)),
+    Variant("unsupported_media_type", "415, not 400, for a body that is not application/json",
+            rewriting(_unsupported_media_type)),
+)

@@ -1,0 +1,58 @@
+"""With no --slo, a load run still fails when requests fail: the default objectives judge every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.load.slo import DEFAULTS
+from harness.reference import TargetConfig, running_target
+from tests.contract.broken import Headers, rewriting
+from tests.load.conftest import TOKEN, harness_load
+
+
+def _login_page(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return 200, [(b"content-type", b"text/html")], b"<html><body>Please sign in</body></html>"
+
+
+def _always_throttled(scope: dict[str, Any], status: int, headers: Headers,
+                      body: bytes) -> tuple[int, Headers, bytes]:
+    if scope["path"] == "/ingestBatch":
+        return 429, [(b"content-type", b"application/json"), (b"retry-after", b"1")], b'{"message": "Slow down."}'
+    return status, headers, body
+
+
+def _malformed_ack(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return status, headers, (b'{"errors": "none"}' if status == 202 else body)
+
+
+@pytest.mark.parametrize(("name", "make_app", "config", "breached"), [
+    ("every answer 503", None, {"error_ratio": 1.0}, {"errors", "accepted_events"}),
+    ("a 200 HTML login page", rewriting(_login_page), {}, {"errors", "undocumented", "accepted_events"}),
+    ("every batch throttled", rewriting(_always_throttled), {}, {"throttled", "accepted_events"}),
+    ("a 202 whose body breaks the spec", rewriting(_malformed_ack), {}, {"errors", "malformed", "accepted_events"}),
+])
+def test_a_dead_or_broken_server_fails_the_run_without_any_slo(name: str, make_app: Any, config: dict[str, Any],
+                                                                breached: set[str], tmp_path: Path) -> None:
+    options = {"make_app": make_app} if make_app else {}
+    with running_target(TargetConfig(tokens=(TOKEN,), **config), **options) as target:
+        result, report = harness_load("--base-url", target.base_url, "--run-time", "2s", "--users", "2",
+                                      "--batch-size", "20", cwd=tmp_path)
+    assert result.returncode == 1, f"{name}: {result.stdout[-800:]} {result.stderr[-800:]}"
+    assert report is not None
+    failed = {slo["slo"].split("<")[0].split(">")[0] for slo in report["slos"] if not slo["met"]}
+    assert failed == breached, name
+
+
+def test_the_defaults_are_shown_and_a_given_objective_replaces_its_default(tmp_path: Path) -> None:
+    with running_target(TargetConfig(tokens=(TOKEN,), error_ratio=1.0)) as target:
+        result, report = harness_load("--base-url", target.base_url, "--run-time", "2s", "--users", "1",
+                                      "--batch-size", "10", "--slo", "errors<=100%", cwd=tmp_path)
+    assert report is not None
+    slos = {slo["slo"]: slo for slo in report["slos"]}
+    assert "errors<=100%" in slos and "errors<=1%" not in slos
+    assert set(slos) - {"errors<=100%"} == set(DEFAULTS.split(",")) - {"errors<=1%"}
+    assert "a default objective" in slos["accepted_events>=1"]["value"]
+    assert result.returncode == 1  # nothing was accepted: the default for accepted_events still fails it
