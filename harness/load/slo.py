@@ -28,7 +28,7 @@ _SLO = re.compile(r"^\s*(?P<metric>[a-z_0-9.]+)\s*(?P<op><=|>=|<|>)\s*(?P<value>
 _RATES = ("events_per_s", "requests_per_s")
 _SHARES = ("errors", "throttled")
 _COUNTS = ("accepted_events", "undocumented", "malformed")
-DEFAULTS = "errors<=1%,throttled<100%,accepted_events>=1,undocumented<=0,malformed<=0"
+DEFAULTS = "errors<=1%,throttled<100%,accepted_events>=1,undocumented<=0,malformed<=0,p95<1s"
 PERCENTILES = (50.0, 75.0, 90.0, 95.0, 99.0, 99.9, 99.99)  # recorded by every run
 
 

@@ -256,6 +256,7 @@ class Fault:
     spec_edit: Callable[[dict[str, Any]], None] | None = None
     checks: tuple[str, ...] = ()  # what the proving run runs; the fault's check when empty
     told_body_limit: int | None = None  # what the harness is told of the byte limit (the real one when None)
+    tells_limit: bool = True  # False: the harness is not told the byte limit and has to find it
 
     def target_config(self, token: str, spec_dir: Path) -> TargetConfig:
         config = dict(self.config)
@@ -275,6 +276,10 @@ FAULTS = (
     Fault("stores_rejected_batch", "batch_limit", "stores a batch it rejects", StoresRejectedBatch,
           config={"batch_max": 1001}),
     Fault("byte_limit_413", "byte_limit", "answers 413, not 422, over the byte limit", rewriting(_413)),
+    Fault("no_byte_limit", "byte_limit", "takes a 16 MiB body (limit not given)",
+          config={"max_body_bytes": 64 * DEFAULT_MAX_BODY_BYTES}, tells_limit=False),
+    Fault("byte_limit_413_found", "byte_limit", "answers 413 to a body over its limit (limit not given)",
+          rewriting(_413), tells_limit=False),
     Fault("byte_limit_off_by_one", "byte_limit", "refuses a body of exactly the limit",
           config={"max_body_bytes": DEFAULT_MAX_BODY_BYTES - 1}, told_body_limit=DEFAULT_MAX_BODY_BYTES),
     Fault("stores_invalid_batch", "field_constraints", "stores the events of a batch it rejects as invalid",

@@ -29,3 +29,11 @@ def test_reference_target_passes(reference: Target, seed: int) -> None:
     skipped = {key for key, outcome in verdicts.items() if outcome is Outcome.SKIPPED}
     assert skipped <= {("throttling", "ingest"), ("throttling", "ingestBatch"), ("empty_bodies", "ingestBatch")}
     assert report.exit_code == 0
+
+
+def test_the_byte_limit_is_found_when_it_is_not_given(reference: Target) -> None:
+    blind = Target(reference.base_url, reference.token, reference.admin_token, None)
+    report = run_contract(blind, ContractOptions(checks=("byte_limit",)))
+    rows = [row for row in report.rows if row.name == "byte_limit"]
+    assert [row.outcome for row in rows] == [Outcome.PASSED, Outcome.PASSED]
+    assert all("found below 1,048,577 bytes" in row.message for row in rows), [row.message for row in rows]

@@ -9,6 +9,7 @@ import pytest
 
 from harness.load.slo import DEFAULTS
 from harness.reference import TargetConfig, running_target
+from harness.reference.config import Latency
 from tests.contract.broken import Headers, rewriting
 from tests.load.conftest import TOKEN, harness_load
 
@@ -44,6 +45,14 @@ def test_a_dead_or_broken_server_fails_the_run_without_any_slo(name: str, make_a
     assert report is not None
     failed = {slo["slo"].split("<")[0].split(">")[0] for slo in report["slos"] if not slo["met"]}
     assert failed == breached, name
+
+
+def test_a_slow_target_is_flagged_by_the_default_latency_gate(tmp_path: Path) -> None:
+    with running_target(TargetConfig(tokens=(TOKEN,), latency=Latency.parse("1200ms"))) as target:
+        result, report = harness_load("--base-url", target.base_url, "--run-time", "3s", "--users", "2",
+                                      "--batch-size", "10", cwd=tmp_path)
+    assert result.returncode == 1 and report is not None
+    assert [slo["slo"] for slo in report["slos"] if not slo["met"]] == ["p95<1s"]
 
 
 def test_the_defaults_are_shown_and_a_given_objective_replaces_its_default(tmp_path: Path) -> None:
