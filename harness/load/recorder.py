@@ -11,6 +11,7 @@ given by ``--harness-summary``.
 
 from __future__ import annotations
 
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from harness.load.slo import PERCENTILES
 from harness.load.summary import LoadSummary, ScenarioVerdict, Step, Window
 
 LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3
+SAMPLE_SIZE = 50  # acknowledged ids the harness asks the target about after a run
 
 
 def histogram() -> HdrHistogram:
@@ -46,6 +48,8 @@ class Tally:
     accepted_events: int = 0
     undocumented: int = 0  # answers with a status the spec does not list for the operation
     malformed: int = 0  # acknowledgements (202/207) whose body breaks the spec
+    acknowledged_seen: int = 0
+    sample: list[str] = field(default_factory=list)  # ids of acknowledged events, a uniform sample
     statuses: Counter[str] = field(default_factory=Counter)
     latency: HdrHistogram = field(default_factory=histogram)
     windows: dict[int, HdrHistogram] = field(default_factory=dict)  # window start (s since run start) -> latencies
@@ -56,11 +60,19 @@ class Tally:
     def to_message(self) -> dict[str, Any]:
         return {"requests": self.requests, "failures": self.failures, "throttled": self.throttled,
                 "accepted_events": self.accepted_events, "undocumented": self.undocumented,
-                "malformed": self.malformed, "statuses": dict(self.statuses),
+                "malformed": self.malformed, "acknowledged_seen": self.acknowledged_seen, "sample": self.sample,
+                "statuses": dict(self.statuses),
                 "latency": self.latency.encode().decode(), "retry_after": dict(self.retry_after),
                 "windows": {str(k): v.encode().decode() for k, v in self.windows.items()},
                 "window_counts": {str(k): dict(v) for k, v in self.window_counts.items()},
                 "steps": msgspec.to_builtins(self.steps)}
+
+    def keep(self, event_id: str, seen: int) -> None:
+        """Reservoir sampling: each of the ``seen`` ids so far is kept with the same chance."""
+        if len(self.sample) < SAMPLE_SIZE:
+            self.sample.append(event_id)
+        elif (slot := random.randrange(max(seen, 1))) < SAMPLE_SIZE:
+            self.sample[slot] = event_id
 
     def merge(self, message: dict[str, Any]) -> None:
         self.requests += message["requests"]
@@ -69,6 +81,9 @@ class Tally:
         self.accepted_events += message["accepted_events"]
         self.undocumented += message["undocumented"]
         self.malformed += message["malformed"]
+        for event_id in message["sample"]:
+            self.keep(event_id, message["acknowledged_seen"])
+        self.acknowledged_seen += message["acknowledged_seen"]
         self.statuses.update(message["statuses"])
         self.retry_after.update(message["retry_after"])
         self.latency.decode_and_add(message["latency"].encode())
@@ -125,6 +140,11 @@ class Recorder:
     def accepted(self, count: int) -> None:
         self.tally.accepted_events += count
 
+    def acknowledged(self, event_id: str) -> None:
+        """One acknowledged event's id, kept in the uniform sample the harness probes after the run."""
+        self.tally.acknowledged_seen += 1
+        self.tally.keep(event_id, self.tally.acknowledged_seen)
+
     def undocumented(self) -> None:
         self.tally.undocumented += 1
 
@@ -176,7 +196,7 @@ class Recorder:
         return LoadSummary(elapsed, tally.requests, tally.failures, tally.throttled, tally.accepted_events,
                            tally.requests / elapsed, tally.accepted_events / elapsed, dict(tally.statuses), latency,
                            dict(tally.retry_after), self.window, windows, tally.steps, sorted(self.workers),
-                           undocumented=tally.undocumented, malformed=tally.malformed)
+                           undocumented=tally.undocumented, malformed=tally.malformed, sample=tally.sample)
 
     def write(self) -> None:
         if self.summary_path is None or isinstance(self.environment and self.environment.runner, WorkerRunner):

@@ -24,6 +24,7 @@ from harness.admin_client import AdminClient, Counts
 from harness.errors import EngineError
 from harness.load import summary as summary_file
 from harness.load.figures import key_figures, one_line
+from harness.load.losses import probe_acknowledged
 from harness.load.scenarios import scenario as find_scenario
 from harness.load.slo import Slo, with_defaults
 from harness.load.summary import LoadSummary
@@ -142,6 +143,9 @@ def run_load(target: Target, spec: Spec, options: LoadOptions, report_dir: Path,
         time.sleep(0.2)  # answers in flight at the stop
         rows.append(account(readback, before, summary, options.scenario))
         readback.close()
+    elif summary.sample:
+        on_progress("asking the target about acknowledged events", 0, None)
+        rows.append(probe_acknowledged(target, spec, summary.sample, options.scenario))
     report = Report("load", f"Load scenario {options.scenario}", target.label, rows, summary=one_line(summary),
                     figures=key_figures(summary), charts=draw_charts(summary, options.scenario, report_dir),
                     files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv"},

@@ -78,6 +78,7 @@ class LoadSummary(msgspec.Struct):
     workers: list[str]
     undocumented: int = 0  # answers with a status the spec does not list for the operation
     malformed: int = 0  # acknowledgements whose body breaks the spec
+    sample: list[str] = msgspec.field(default_factory=list)  # ids of acknowledged events, a uniform sample
     verdict: ScenarioVerdict | None = None
 
 

@@ -16,7 +16,7 @@ import msgspec
 from locust import FastHttpUser, constant_throughput, events
 
 from harness.factory import EventFactory
-from harness.facts import ACKNOWLEDGED, THROTTLED
+from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
 from harness.load.recorder import RECORDER
 from harness.spec import Operation, Spec, load_spec
 
@@ -44,6 +44,7 @@ class BatchTemplate:
 
     def __init__(self, factory: EventFactory, size: int) -> None:
         events_ = factory.events(size)
+        self.bases = [event["id"] for event in events_]
         for event in events_:
             event["id"] = f"{event['id']}-{self._MARK}"
         marker = msgspec.json.encode(self._MARK)[1:-1]  # the marker as JSON writes it
@@ -54,6 +55,10 @@ class BatchTemplate:
     def next(self) -> bytes:
         self._count += 1
         return (b"%010x" % self._count).join(self.pieces)
+
+    def an_id(self) -> str:
+        """The id of one event of the batch ``next`` made last (a different position each time)."""
+        return f"{self.bases[self._count % self.size]}-{self._count:010x}"
 
 
 class IngestionUser(FastHttpUser):
@@ -77,13 +82,17 @@ class IngestionUser(FastHttpUser):
             self.wait_time = constant_throughput(options.user_rate)
 
     def send_batch(self, body: bytes | None = None, size: int | None = None) -> int | None:
-        return self._post(self.spec.batch.path, body if body is not None else self.template.next(),
-                          size or self.template.size, batch=True)
+        if body is not None:
+            return self._post(self.spec.batch.path, body, size or self.template.size, batch=True)
+        body = self.template.next()
+        return self._post(self.spec.batch.path, body, self.template.size, batch=True, an_id=self.template.an_id())
 
     def send_event(self) -> int | None:
-        return self._post(self.spec.single.path, msgspec.json.encode(self.factory.single_body()), 1, batch=False)
+        body = self.factory.single_body()
+        event = body[self.spec.single.envelope_key]
+        return self._post(self.spec.single.path, msgspec.json.encode(body), 1, batch=False, an_id=event[ID_FIELD])
 
-    def _post(self, path: str, body: bytes, size: int, *, batch: bool) -> int | None:
+    def _post(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None = None) -> int | None:
         operation = self.spec.batch if batch else self.spec.single
         with self.client.post(path, data=body, catch_response=True) as response:
             status = response.status_code
@@ -94,6 +103,8 @@ class IngestionUser(FastHttpUser):
                     response.failure(f"{status} breaks the spec: {rejected}")
                 else:
                     RECORDER.accepted(size - rejected)
+                    if an_id is not None and not rejected:
+                        RECORDER.acknowledged(an_id)
                     response.success()
             elif status == THROTTLED:
                 self.last_retry_after = response.headers.get("Retry-After", "missing")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.contract import registry
 from harness.reference import TargetConfig, running_target
 from tests.contract.broken import FAULTS
 
@@ -18,7 +19,9 @@ def test_suite_fails_the_check_a_broken_target_breaks(pytester: pytest.Pytester,
         monkeypatch.setenv("HARNESS_TOKEN", TOKEN)
         monkeypatch.setenv("HARNESS_MAX_EXAMPLES", "5")
         result = pytester.runpytest_subprocess("--pyargs", "harness.contract.suite", "-p", "no:cacheprovider")
-    result.assert_outcomes(failed=1, passed=7, skipped=2)  # byte limit unknown, no 429 seen
+    outcomes = result.parseoutcomes()  # skipped: accounting (no read-back) and throttling when no 429 was seen
+    assert outcomes["failed"] == 1 and outcomes["passed"] + outcomes.get("skipped", 0) == len(registry.names()) - 1
+    assert outcomes.get("skipped", 0) <= 2
     result.stdout.fnmatch_lines(["*test_contract[[]partial_failure[]]*", "*expected 400, got 202*"])
     assert TOKEN not in result.stdout.str()
 
