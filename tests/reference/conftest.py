@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,17 +32,22 @@ class Caller:
         sent = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json", **(headers or {})}
         return self.http.post(path, content=content, headers={k: v for k, v in sent.items() if v is not None})
 
+    @functools.cached_property
     def admin(self) -> AdminClient:
+        """One admin client per caller (a client per lookup would cost a TLS context each)."""
         assert self.target.config.admin_token is not None
         return AdminClient(self.target.base_url, Secret(self.token), Secret(self.target.config.admin_token))
 
     def stats(self) -> dict[str, int]:
-        with self.admin() as admin:
-            return vars(admin.counts())
+        return vars(self.admin.counts())
 
     def stored(self, event_id: str) -> dict[str, Any] | None:
-        with self.admin() as admin:
-            return admin.lookup(event_id)
+        return self.admin.lookup(event_id)
+
+    def close(self) -> None:
+        self.http.close()
+        if "admin" in self.__dict__:
+            self.admin.close()
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +65,7 @@ def target() -> Iterator[RunningTarget]:
 def caller(target: RunningTarget) -> Iterator[Caller]:
     caller = Caller(target)
     yield caller
-    caller.http.close()
+    caller.close()
 
 
 @pytest.fixture
