@@ -14,9 +14,11 @@ finds the onset (``harness.load.throttle``).
 """
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import gevent
+import msgspec
 from gevent.pool import Pool
 from locust import task
 
@@ -36,6 +38,8 @@ SCENARIO = Scenario(users=1, distributable=False, ends_itself=True, options=(
     Option("--step-seconds", 5.0, "Length of each step"),
     Option("--rest-seconds", 2.0, "Pause between steps (bucket refill)"),
     Option("--quota-operation", "ingest", "Operation whose quota is stepped through", ("ingest", "ingestBatch")),
+    Option("--both-operations", 0.8, "Last, both operations at once at this factor of the quota each (together "
+                                     "over it): one bucket shared by the operations throttles; 0 skips it"),
 ))
 SCENARIO.register()
 
@@ -56,6 +60,8 @@ class ThrottleSteps(IngestionUser):
         for factor in (float(f) for f in options.steps.split(",")):
             RECORDER.step(self.step(factor, options.expect_quota, options.step_seconds))
             gevent.sleep(options.rest_seconds)
+        if options.both_operations > 0:
+            RECORDER.step(self.both_step(options.both_operations, options.expect_quota, options.step_seconds))
         self.environment.runner.quit()
 
     def send(self) -> int | None:
@@ -63,7 +69,10 @@ class ThrottleSteps(IngestionUser):
             return self.send_event()
         return self.send_batch()
 
-    def drain(self, quota: float) -> str | None:
+    def send_small_batch(self) -> int | None:
+        return self.send_batch(msgspec.json.encode(self.factory.batch_body(1)), 1)
+
+    def drain(self, quota: float, send: Callable[[], int | None] | None = None) -> str | None:
         """Spend the burst allowance (send until a 429, at most 3 seconds' quota): steps start from empty.
 
         Returns the 429's Retry-After ("missing" when absent), or None if the target never throttled.
@@ -71,7 +80,7 @@ class ThrottleSteps(IngestionUser):
         pool, seen = Pool(20), []
 
         def one() -> None:
-            if not seen and self.send() == THROTTLED:
+            if not seen and (send or self.send)() == THROTTLED:
                 seen.append(self.last_retry_after)
 
         for _ in range(int(3 * quota)):
@@ -99,6 +108,33 @@ class ThrottleSteps(IngestionUser):
                     throttled=len(throttled), failed=sum(1 for _, s in answers if s not in (*ACKNOWLEDGED, THROTTLED)),
                     admitted_rate=accepted / seconds, throttled_seconds=len({int(t) for t in throttled}),
                     honesty=self.retry_after_honoured(quota) if throttled else None)
+
+    def both_step(self, factor: float, quota: float, seconds: float) -> Step:
+        """Both operations at once, each at ``factor`` of its own quota from an empty bucket, together over it.
+
+        Each quota is per operation (docs/contract.md#throttling): a target with one bucket for both
+        sustains 429s here, one with a bucket each does not.
+        """
+        self.drain(quota, self.send_event)
+        self.drain(quota, self.send_small_batch)
+        gevent.sleep(1 / quota)
+        answers: list[tuple[float, int | None]] = []
+        began = time.perf_counter()
+
+        def paced(send: Callable[[], int | None]) -> Any:
+            return pace(factor * quota, seconds, lambda: answers.append((time.perf_counter() - began, send())))
+
+        runs = [gevent.spawn(paced, send) for send in (self.send_event, self.send_small_batch)]
+        gevent.joinall(runs)
+        started = sum(run.value.started for run in runs)
+        throttled = [t for t, status in answers if status == THROTTLED]
+        accepted = sum(1 for _, s in answers if s in ACKNOWLEDGED)
+        return Step(factor=factor, offered_rate=factor * quota, seconds=seconds, started=started,
+                    dropped=sum(run.value.dropped for run in runs),
+                    achieved_rate=sum(run.value.achieved_rate for run in runs) / 2, accepted=accepted,
+                    throttled=len(throttled), failed=sum(1 for _, s in answers if s not in (*ACKNOWLEDGED, THROTTLED)),
+                    admitted_rate=accepted / seconds / 2, throttled_seconds=len({int(t) for t in throttled}),
+                    operations="both")
 
     def retry_after_honoured(self, quota: float) -> Honesty:
         """Get a fresh 429, wait what its Retry-After says, send once: an honest target admits it."""

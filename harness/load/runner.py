@@ -168,7 +168,8 @@ def draw_charts(summary: LoadSummary, scenario: str, directory: Path) -> dict[st
     drawn: dict[str, str] = {}
     throttle = summary.verdict.details.get("throttle") if summary.verdict else None
     if summary.steps and throttle:
-        drawn["throttle curve"] = charts.throttle_curve(summary.steps, throttle["expected_quota"],
+        drawn["throttle curve"] = charts.throttle_curve([s for s in summary.steps if s.operations != "both"],
+                                                        throttle["expected_quota"],
                                                         directory / "throttle-curve.png").name
     if summary.windows:
         drawn["latency over time"] = charts.latency_over_time(summary.windows, directory / "latency-over-time.png",

@@ -65,6 +65,8 @@ def sustained(step: Step) -> bool:
 def judge_steps(steps: list[Step], retry_after: dict[str, int], expected: float, tolerance: float) -> ThrottleVerdict:
     verdict = ThrottleVerdict(expected, tolerance)
     add = verdict.findings.append
+    both = [s for s in steps if s.operations == "both"]
+    steps = [s for s in steps if s.operations != "both"]
     low, high = expected * (1 - tolerance), expected * (1 + tolerance)
     clear = [s.offered_rate for s in steps if s.throttled == 0]
     throttled = [s for s in steps if sustained(s)]
@@ -93,6 +95,13 @@ def judge_steps(steps: list[Step], retry_after: dict[str, int], expected: float,
                         "no 429 seen" if not seen_429 else
                         f"{missing} of {seen_429} 429s without Retry-After, {malformed} neither delta-seconds nor "
                         "an HTTP-date" if missing or malformed else f"all {seen_429} 429s carry a usable Retry-After"))
+    quota_found = verdict.measured_quota is not None and low <= verdict.measured_quota <= high
+    for step in both if quota_found else ():  # with one operation's quota off, both at once tell nothing more
+        shared = sustained(step)
+        add(ThrottleFinding("a quota per operation", not shared,
+                            f"429s sustained with {step.offered_rate:g} req/s on each operation at once (each under "
+                            f"its quota of {expected:g}, together over it): one bucket for both operations"
+                            if shared else f"{step.offered_rate:g} req/s on each operation at once, no sustained 429"))
     probes = [s.honesty for s in steps if s.honesty is not None and s.honesty.admitted is not None]
     refused = [p for p in probes if not p.admitted]
     if probes:

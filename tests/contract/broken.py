@@ -102,6 +102,22 @@ class _IdsOnly:
         return self.strict.problem(body)
 
 
+class SharedBucket(TargetApp):
+    """One token bucket per tenant for both operations, not one each."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        super().__init__(config)
+        self.throttle = _OneBucket(self.throttle)
+
+
+class _OneBucket:
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def admit(self, key: tuple[str, str]) -> Any:
+        return self.inner.admit((key[0], "both operations"))
+
+
 class RetryIsConflict(TargetApp):
     def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
         return [Decision.CONFLICT if d is Decision.RETRY else d

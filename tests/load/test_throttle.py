@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from harness.reference import TargetConfig, running_target
-from tests.contract.broken import FAULTS
+from tests.contract.broken import FAULTS, SharedBucket
 from tests.load.conftest import TOKEN, harness_load
 
 SHORT_STEPS = ("--step-seconds", "2", "--rest-seconds", "1")
@@ -57,3 +57,9 @@ def test_429_without_retry_after_is_flagged(tmp_path: Path) -> None:
     code, report = throttle_run(tmp_path, rate=20.0, expect=20.0, make_app=fault.make_app)
     assert code == 1
     assert failed(report) == {"429 carries Retry-After"}
+
+
+def test_one_bucket_for_both_operations_is_flagged(tmp_path: Path) -> None:
+    code, report = throttle_run(tmp_path, rate=20.0, expect=20.0, make_app=SharedBucket)
+    assert code == 1
+    assert failed(report) == {"a quota per operation"}
