@@ -13,6 +13,7 @@ finds the onset (``harness.load.throttle``).
         [--expect-quota 50] [--steps 0.5,0.9,1.1,1.5,2] [--step-seconds 5] [--quota-operation ingest]
 """
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +27,7 @@ from harness import retry_after
 from harness.facts import ACKNOWLEDGED, DOCUMENTED_QUOTA, THROTTLED
 from harness.load.pacer import pace
 from harness.load.recorder import RECORDER
-from harness.load.scenarios import Option, Scenario
+from harness.load.scenarios import OTHER_TOKEN_ENV, Option, Scenario
 from harness.load.summary import Honesty, LoadSummary, ScenarioVerdict, Step
 from harness.load.throttle import judge_steps
 from harness.load.users import IngestionUser
@@ -62,6 +63,8 @@ class ThrottleSteps(IngestionUser):
             gevent.sleep(options.rest_seconds)
         if options.both_operations > 0:
             RECORDER.step(self.both_step(options.both_operations, options.expect_quota, options.step_seconds))
+        if other := os.environ.get(OTHER_TOKEN_ENV):
+            RECORDER.step(self.tenant_step(other, options.expect_quota, options.step_seconds))
         self.environment.runner.quit()
 
     def send(self) -> int | None:
@@ -135,6 +138,26 @@ class ThrottleSteps(IngestionUser):
                     throttled=len(throttled), failed=sum(1 for _, s in answers if s not in (*ACKNOWLEDGED, THROTTLED)),
                     admitted_rate=accepted / seconds / 2, throttled_seconds=len({int(t) for t in throttled}),
                     operations="both")
+
+    def tenant_step(self, other: str, quota: float, seconds: float) -> Step:
+        """This tenant floods /ingest at four times its quota while another sends half of it: quotas are per tenant
+        (docs/contract.md#throttling), so the other is never throttled. Only the other's answers are recorded.
+        """
+        self.drain(quota, self.send_event)
+        answers: list[tuple[float, int | None]] = []
+        flood_rate = 4 * quota
+        flood = gevent.spawn(pace, flood_rate, seconds, self.send_event)
+        gevent.sleep(0.5 / flood_rate)  # off the flood's beat, so the other tenant never just wins a shared token
+        began = time.perf_counter()
+        run = pace(0.5 * quota, seconds, lambda: answers.append((time.perf_counter() - began, self.send_event(other))))
+        flood.join()
+        throttled = [t for t, status in answers if status == THROTTLED]
+        accepted = sum(1 for _, s in answers if s in ACKNOWLEDGED)
+        return Step(factor=0.5, offered_rate=0.5 * quota, seconds=seconds, started=run.started, dropped=run.dropped,
+                    achieved_rate=run.achieved_rate, accepted=accepted, throttled=len(throttled),
+                    failed=sum(1 for _, s in answers if s not in (*ACKNOWLEDGED, THROTTLED)),
+                    admitted_rate=accepted / seconds, throttled_seconds=len({int(t) for t in throttled}),
+                    operations="other tenant")
 
     def retry_after_honoured(self, quota: float) -> Honesty:
         """Get a fresh 429, wait what its Retry-After says, send once: an honest target admits it."""

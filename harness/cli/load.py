@@ -63,6 +63,10 @@ def load(
     master_port: Annotated[int, typer.Option(help="Master's port.")] = 5557,
     slo: Annotated[str, typer.Option(help="Objectives, e.g. 'p95<300ms,p99<1s,errors<0.1%,events_per_s>=20000'.")
                    ] = "",
+    other_token: Annotated[str | None, typer.Option(
+        envvar="HARNESS_OTHER_TOKEN", help="A second tenant's token (never printed): the throttle scenario checks "
+                                           "that one tenant's flood does not throttle the other.",
+        show_default=False)] = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Events per batch (spec's maxItems when unset).",
                                                    show_default=False)] = None,
     spec: SpecOption = None,
@@ -80,6 +84,7 @@ def load(
     from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
     from harness.load.slo import parse_slos  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
+    from harness.redaction import Secret  # noqa: PLC0415
     from harness.reports import write_all  # noqa: PLC0415
     from harness.reports.console import show  # noqa: PLC0415
     from harness.spec import load_spec  # noqa: PLC0415
@@ -92,7 +97,8 @@ def load(
     seconds = _seconds(run_time, "--run-time") if run_time else UNBOUNDED_RUN if chosen.ends_itself else 60.0
     options = LoadOptions(scenario=scenario, users=users, rate=rate, run_time=seconds, processes=processes,
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
-                          batch_size=batch_size, extra=tuple(ctx.args))
+                          batch_size=batch_size, extra=tuple(ctx.args),
+                          other_token=Secret(other_token) if other_token else None)
     loaded = load_spec(spec)
     with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
         preflight(loaded, target, timeout=30)

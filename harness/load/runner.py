@@ -25,10 +25,12 @@ from harness.errors import EngineError
 from harness.load import summary as summary_file
 from harness.load.figures import key_figures, one_line
 from harness.load.losses import probe_acknowledged
+from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
 from harness.load.scenarios import scenario as find_scenario
 from harness.load.slo import Slo, with_defaults
 from harness.load.summary import LoadSummary
 from harness.progress import OnProgress, ignore_progress
+from harness.redaction import Secret
 from harness.spec import Spec
 from harness.targets import Target
 from harness.verdicts import Finding, Outcome, Report, Row
@@ -49,6 +51,7 @@ class LoadOptions:
     slos: tuple[Slo, ...] = ()
     batch_size: int | None = None
     extra: tuple[str, ...] = ()  # scenario options passed through to the locustfile
+    other_token: Secret | None = None  # a second tenant's token (the throttle scenario's tenant step)
 
     @property
     def user_count(self) -> int:
@@ -77,9 +80,12 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
 
 
 def run_locust(command: list[str], token: str, timeout: float,
-               on_tick: Callable[[float], None] = lambda elapsed: None) -> subprocess.CompletedProcess[str]:
-    """Run Locust with the token in its environment (never on its command line), bounded in time."""
-    environment = {**os.environ, "HARNESS_TOKEN": token, "PYTHONUNBUFFERED": "1"}
+               on_tick: Callable[[float], None] = lambda elapsed: None,
+               other_token: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run Locust with the tokens in its environment (never on its command line), bounded in time."""
+    environment = {**os.environ, TOKEN_ENV: token, "PYTHONUNBUFFERED": "1"}
+    if other_token:
+        environment[OTHER_TOKEN_ENV] = other_token
     started = time.monotonic()
     with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as process:
@@ -128,9 +134,11 @@ def run_load(target: Target, spec: Spec, options: LoadOptions, report_dir: Path,
     label = f"locust {options.scenario}"
     bound = None if find_scenario(options.scenario).ends_itself else options.run_time  # None: it ends by itself
     result = run_locust(command, target.token.reveal(), options.run_time + STOP_MARGIN,
-                        lambda elapsed: on_progress(label, min(elapsed, options.run_time), bound))
+                        lambda elapsed: on_progress(label, min(elapsed, options.run_time), bound),
+                        options.other_token.reveal() if options.other_token else None)
     if not summary_path.is_file():
         tail = target.token.redact((result.stderr or result.stdout).strip())[-1500:]
+        tail = options.other_token.redact(tail) if options.other_token else tail
         raise EngineError(f"Locust exited {result.returncode} without a summary: {tail}")
     try:
         summary = summary_file.decode(summary_path.read_bytes())
@@ -168,7 +176,7 @@ def draw_charts(summary: LoadSummary, scenario: str, directory: Path) -> dict[st
     drawn: dict[str, str] = {}
     throttle = summary.verdict.details.get("throttle") if summary.verdict else None
     if summary.steps and throttle:
-        drawn["throttle curve"] = charts.throttle_curve([s for s in summary.steps if s.operations != "both"],
+        drawn["throttle curve"] = charts.throttle_curve([s for s in summary.steps if s.operations == "one"],
                                                         throttle["expected_quota"],
                                                         directory / "throttle-curve.png").name
     if summary.windows:

@@ -20,6 +20,8 @@ from harness import facts
 from harness.errors import ConfigError, HarnessError
 
 Default = str | int | float
+TOKEN_ENV = "HARNESS_TOKEN"  # the tenant's token, as the locustfiles read it (never on Locust's command line)
+OTHER_TOKEN_ENV = "HARNESS_OTHER_TOKEN"  # a second tenant's, for the throttle scenario's tenant step
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ class Step(msgspec.Struct):
     admitted_rate: float
     throttled_seconds: int
     honesty: Honesty | None = None
-    operations: str = "one"  # "both": each operation at offered_rate at once (their quotas are separate)
+    operations: str = "one"  # "both": each operation at offered_rate at once; "other tenant": a second tenant's
 
 
 class ScenarioVerdict(msgspec.Struct):

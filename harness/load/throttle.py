@@ -66,7 +66,8 @@ def judge_steps(steps: list[Step], retry_after: dict[str, int], expected: float,
     verdict = ThrottleVerdict(expected, tolerance)
     add = verdict.findings.append
     both = [s for s in steps if s.operations == "both"]
-    steps = [s for s in steps if s.operations != "both"]
+    tenants = [s for s in steps if s.operations == "other tenant"]
+    steps = [s for s in steps if s.operations == "one"]
     low, high = expected * (1 - tolerance), expected * (1 + tolerance)
     clear = [s.offered_rate for s in steps if s.throttled == 0]
     throttled = [s for s in steps if sustained(s)]
@@ -102,6 +103,13 @@ def judge_steps(steps: list[Step], retry_after: dict[str, int], expected: float,
                             f"429s sustained with {step.offered_rate:g} req/s on each operation at once (each under "
                             f"its quota of {expected:g}, together over it): one bucket for both operations"
                             if shared else f"{step.offered_rate:g} req/s on each operation at once, no sustained 429"))
+    for step in tenants:
+        shared = sustained(step)
+        add(ThrottleFinding("a quota per tenant", not shared,
+                            f"another tenant sending {step.offered_rate:g} req/s was throttled while this one flooded: "
+                            "the tenants share a quota" if shared else
+                            f"another tenant sending {step.offered_rate:g} req/s was not throttled by this one's "
+                            "flood"))
     probes = [s.honesty for s in steps if s.honesty is not None and s.honesty.admitted is not None]
     refused = [p for p in probes if not p.admitted]
     if probes:

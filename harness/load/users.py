@@ -18,9 +18,8 @@ from locust import FastHttpUser, constant_throughput, events
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
 from harness.load.recorder import RECORDER
+from harness.load.scenarios import TOKEN_ENV
 from harness.spec import Operation, Spec, load_spec
-
-TOKEN_ENV = "HARNESS_TOKEN"
 
 
 @events.init_command_line_parser.add_listener
@@ -87,14 +86,18 @@ class IngestionUser(FastHttpUser):
         body = self.template.next()
         return self._post(self.spec.batch.path, body, self.template.size, batch=True, an_id=self.template.an_id())
 
-    def send_event(self) -> int | None:
+    def send_event(self, token: str | None = None) -> int | None:
+        """One event on /ingest, as this run's tenant or as the tenant of ``token``."""
         body = self.factory.single_body()
         event = body[self.spec.single.envelope_key]
-        return self._post(self.spec.single.path, msgspec.json.encode(body), 1, batch=False, an_id=event[ID_FIELD])
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        return self._post(self.spec.single.path, msgspec.json.encode(body), 1, batch=False, an_id=event[ID_FIELD],
+                          headers=headers)
 
-    def _post(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None = None) -> int | None:
+    def _post(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None = None,
+              headers: dict[str, str] | None = None) -> int | None:
         operation = self.spec.batch if batch else self.spec.single
-        with self.client.post(path, data=body, catch_response=True) as response:
+        with self.client.post(path, data=body, headers=headers, catch_response=True) as response:
             status = response.status_code
             if status in ACKNOWLEDGED:
                 rejected = acknowledgement(self.spec, operation, status, response.content or b"")

@@ -111,11 +111,21 @@ class SharedBucket(TargetApp):
 
 
 class _OneBucket:
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
+    """Buckets keyed on the tenant only (``by_tenant``), or on the operation only."""
+
+    def __init__(self, inner: Any, *, by_tenant: bool = True) -> None:
+        self.inner, self.by_tenant = inner, by_tenant
 
     def admit(self, key: tuple[str, str]) -> Any:
-        return self.inner.admit((key[0], "both operations"))
+        return self.inner.admit((key[0], "both operations") if self.by_tenant else ("every tenant", key[1]))
+
+
+class SharedTenants(TargetApp):
+    """One token bucket per operation for every tenant together."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        super().__init__(config)
+        self.throttle = _OneBucket(self.throttle, by_tenant=False)
 
 
 class RetryIsConflict(TargetApp):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from harness.reference import TargetConfig, running_target
-from tests.contract.broken import FAULTS, SharedBucket
+from tests.contract.broken import FAULTS, SharedBucket, SharedTenants
 from tests.load.conftest import TOKEN, harness_load
 
 SHORT_STEPS = ("--step-seconds", "2", "--rest-seconds", "1")
@@ -63,3 +63,16 @@ def test_one_bucket_for_both_operations_is_flagged(tmp_path: Path) -> None:
     code, report = throttle_run(tmp_path, rate=20.0, expect=20.0, make_app=SharedBucket)
     assert code == 1
     assert failed(report) == {"a quota per operation"}
+
+
+@pytest.mark.parametrize(("make_app", "flagged"), [(None, set()), (SharedTenants, {"a quota per tenant"})])
+def test_one_tenants_flood_must_not_throttle_another(tmp_path: Path, make_app: Any, flagged: set[str]) -> None:
+    options = {"make_app": make_app} if make_app else {}
+    with running_target(TargetConfig(tokens=(TOKEN, "other-tenant"), rate=20.0), **options) as target:
+        result, report = harness_load("--scenario", "throttle", "--base-url", target.base_url, "--expect-quota", "20",
+                                      "--other-token", "other-tenant", "--steps", "1.5", "--both-operations", "0",
+                                      *SHORT_STEPS, cwd=tmp_path)
+    assert report is not None, result.stderr
+    assert failed(report) == flagged
+    assert "a quota per tenant" in {finding["name"] for finding in report["throttle"]["findings"]}
+    assert "other-tenant" not in result.stdout + result.stderr
