@@ -10,6 +10,7 @@ import typer
 from harness.cli.console import err, out, say
 from harness.cli.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
 from harness.contract.registry import names as check_names
+from harness.durations import parse_duration
 
 
 def parse_checks(values: list[str] | None) -> tuple[str, ...]:
@@ -40,6 +41,8 @@ def contract(
         min=1, help="The target's byte limit, for the byte-limit check (known for the embedded target).",
         show_default=False)] = None,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for each answer.")] = 30.0,
+    time_budget: Annotated[str, typer.Option(help="Bound of the whole run, e.g. 10m; checks not begun by then are "
+                                                  "reported as not run (exit 2).")] = "10m",
     allow_production: AllowProduction = False,
 ) -> None:
     """Prove the contract against a target: exit 0 clean, 1 contract failures, 2 harness or connection error."""
@@ -51,11 +54,16 @@ def contract(
     from harness.targets import resolve, unauth_budget  # noqa: PLC0415
 
     selected = parse_checks(checks)
+    try:
+        seconds = parse_duration(time_budget)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--time-budget") from None
     load_spec(spec)
     with resolve(base_url, token, admin_token=admin_token, max_body_bytes=max_body_bytes,
                  allow_production=allow_production) as target:
         options = ContractOptions(spec_path=spec, max_examples=max_examples, seed=seed, checks=selected,
-                                  unauth_budget=unauth_budget(target.base_url, unauth_budget_), timeout=timeout)
+                                  unauth_budget=unauth_budget(target.base_url, unauth_budget_), timeout=timeout,
+                                  time_budget=seconds)
         say(f"contract suite against {target.label}")
         with progress_bar(err) as on_progress:
             report = run_contract(target, options, on_progress)

@@ -12,6 +12,7 @@ their own names, once, when this module is imported.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -72,14 +73,22 @@ def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,
 
 def run_schemathesis(spec: Spec, base_url: str, token: Secret, results: Results, *,
                      max_examples: int, seed: int, budget: UnauthBudget, id_prefix: str,
-                     checks: tuple[str, ...] = (), on_scenario: Callable[[str], None] = lambda label: None) -> int:
-    """Run the engine; record its failures as findings under the failing check's name. Returns cases run."""
+                     checks: tuple[str, ...] = (), on_scenario: Callable[[str], None] = lambda label: None,
+                     deadline: float | None = None) -> tuple[int, bool]:
+    """Run the engine; record its failures as findings under the failing check's name.
+
+    Returns the cases run, and whether the engine was stopped at ``deadline`` (a ``time.monotonic()``).
+    """
     config = configure(base_url, token, max_examples=max_examples, seed=seed, budget=budget, checks=checks)
     schema = schemathesis.openapi.from_path(spec.path, config=config)
     operations = {(op.method, op.path): op.operation_id for op in spec.operations.values()}
-    cases = 0
+    cases, stopped = 0, False
     with unique_ids(id_prefix):
-        for event in schemathesis.engine.from_schema(schema).execute():
+        stream = schemathesis.engine.from_schema(schema).execute()
+        for event in stream:
+            if deadline is not None and not stopped and time.monotonic() > deadline:
+                stream.stop()  # the engine ends after the case in hand
+                stopped = True
             if isinstance(event, events.ScenarioFinished):
                 cases += len(event.recorder.cases)
                 _record(event.recorder, operations, results, token)
@@ -90,8 +99,9 @@ def run_schemathesis(spec: Spec, base_url: str, token: Secret, results: Results,
                 raise EngineError(token.redact(f"schemathesis could not test {event.label}: "
                                                 f"{event.info.title}: {event.info.message} {event.value!r}".strip()))
     for operation in spec.operations.values():
-        results.passed(FUZZ, operation.operation_id, f"{max_examples} examples per phase")
-    return cases
+        results.passed(FUZZ, operation.operation_id, f"{max_examples} examples per phase" + (
+            f"; stopped at the time budget after {cases} cases" if stopped else ""))
+    return cases, stopped
 
 
 def _record(recorder: ScenarioRecorder, operations: dict[tuple[str, str], str], results: Results,

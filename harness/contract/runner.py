@@ -23,7 +23,7 @@ from harness.facts import UNAUTH_QUOTA
 from harness.progress import OnProgress, ignore_progress
 from harness.spec import load_spec
 from harness.targets import Target, preflight
-from harness.verdicts import Outcome, Report
+from harness.verdicts import Outcome, Report, Row
 
 TITLE = "Contract checks"
 
@@ -37,6 +37,7 @@ class ContractOptions:
     unauth_budget: int = UNAUTH_QUOTA
     timeout: float = 30.0
     max_wait: float = 60.0  # longest Retry-After the run waits out
+    time_budget: float = 600.0  # seconds for the whole run; checks not begun by then are not run
 
     def runs(self, check: str) -> bool:
         return not self.checks or check in self.checks
@@ -45,6 +46,7 @@ class ContractOptions:
 def run_contract(target: Target, options: ContractOptions, on_progress: OnProgress = ignore_progress) -> Report:
     """Run every selected check against ``target``; raise ``HarnessError`` when it cannot be carried out."""
     started = time.monotonic()
+    deadline = started + options.time_budget
     spec = load_spec(options.spec_path)
     preflight(spec, target, options.timeout)
     checks = registry.checks()
@@ -56,33 +58,46 @@ def run_contract(target: Target, options: ContractOptions, on_progress: OnProgre
                     key=lambda check: check.runs_last)
     total = len(probes) + 1
     requests = cases = 0
+    unrun: list[str] = []
     with ProbeSession(target.base_url, target.token, spec, results, budget=budget, timeout=options.timeout,
-                      max_wait=options.max_wait) as session:
+                      max_wait=options.max_wait, deadline=deadline) as session:
         context = ProbeContext(spec, session, EventFactory(spec, seed=options.seed, namespace=f"hc-{run_id}"),
                                results, readback, target.max_body_bytes, budget,
                                before=readback.counts() if readback else None)
         for done, check in enumerate(probes):
+            if time.monotonic() > deadline:
+                unrun.append(check.name)
+                continue
             on_progress(f"contract: {check.name}", done, total)
             assert check.probe is not None
             check.probe(context)
         requests = session.requests
     if readback is not None:
         readback.close()
-    if options.runs(registry.FUZZ):
+    if options.runs(registry.FUZZ) and time.monotonic() > deadline:
+        unrun.append(registry.FUZZ)
+    elif options.runs(registry.FUZZ):
         from harness.contract.fuzz import run_schemathesis  # noqa: PLC0415  (schemathesis only when it runs)
 
         on_progress(f"contract: {registry.FUZZ}", len(probes), total)
-        cases = run_schemathesis(
+        cases, stopped = run_schemathesis(
             spec, target.base_url, target.token, results, max_examples=options.max_examples,
             seed=options.seed, budget=budget, id_prefix=f"hs{run_id}",
-            checks=tuple(check for check in options.checks if check in checks))
+            checks=tuple(check for check in options.checks if check in checks), deadline=deadline)
+        if stopped:
+            unrun.append(f"{registry.FUZZ} (stopped after {cases} cases)")
     for check in checks.values():
         if check.probe is None and check.unseen and options.runs(check.name):
             for operation in spec.operations:
                 results.skip(check.name, operation, check.unseen)
     on_progress("contract: done", total, total)
     notes = [f"{budget.spent} of {budget.limit} unauthenticated requests spent"] if budget.spent < budget.limit else []
-    report = Report("contract", TITLE, target.label, results.rows(), notes=notes,
+    rows = results.rows()
+    if unrun:  # the harness could not do all of its job in the time given: an error, exit 2
+        rows.append(Row("time budget", "*", Outcome.ERROR,
+                        f"the run's time budget of {options.time_budget:g}s was spent (the target answers slowly); "
+                        f"not run: {', '.join(unrun)}; give a larger --time-budget", group="contract"))
+    report = Report("contract", TITLE, target.label, rows, notes=notes,
                     seconds=time.monotonic() - started,
                     details={"spec": str(spec.path), "seed": options.seed, "requests": requests,
                              "schemathesis_cases": cases})

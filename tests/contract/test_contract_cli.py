@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness.reference import RunningTarget, TargetConfig, running_target
+from harness.reference.config import Latency
 from tests.contract.broken import FAULTS
 
 SECRET = "tok-9f3c1d77e5b4-do-not-print"
@@ -97,3 +99,18 @@ def test_config_file_and_environment_feed_options_and_flags_win(tmp_path: Path,
     (tmp_path / "harness.toml").write_text("[contract]\nmax_exampels = 3\n")
     typo = harness("contract", cwd=tmp_path)
     assert typo.returncode == 2 and "has no option(s) max_exampels" in typo.stderr
+
+
+def test_a_slow_target_ends_within_the_time_budget_with_progress_and_says_what_was_not_run(tmp_path: Path) -> None:
+    with running_target(TargetConfig(tokens=(SECRET,), latency=Latency.parse("1s"))) as target:
+        started = time.monotonic()
+        result = harness("contract", "--base-url", target.base_url, "--time-budget", "8s", "--report-dir", "out",
+                         cwd=tmp_path, env={"HARNESS_TOKEN": SECRET})
+        elapsed = time.monotonic() - started
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert elapsed < 60, elapsed
+    rows = json.loads((tmp_path / "out" / "contract.json").read_text())["rows"]
+    budget = next(row for row in rows if row["name"] == "time budget")
+    assert budget["outcome"] == "error" and "time budget of 8s was spent" in budget["message"]
+    assert "not run: " in budget["message"] and "schemathesis" in budget["message"]
+    assert "contract: auth" in result.stderr  # progress, as plain lines when stderr is not a terminal
