@@ -81,3 +81,16 @@ def test_console_shows_the_failure_with_its_reproduction() -> None:
     text = console.export_text()
     assert "FAILED error_responses on ingest" in text
     assert "reproduce: curl -X POST" in text and "1 passed, 1 failed, 1 skipped" in text
+
+
+def test_junit_stays_valid_xml_whatever_bytes_a_target_sent(tmp_path: Path) -> None:
+    echoed = "error 400: \x00\x1b[31mred\x1b[0m \ufffe bad\x0c"  # what a hostile target may echo back
+    report = Report("contract", "Contract checks", "t", [
+        Row("error_responses", "ingest\x00", Outcome.FAILED, echoed, [Finding(echoed, "curl \x01", "400 \x02")]),
+        Row("auth", "ingest", Outcome.SKIPPED, "skipped \x07"),
+    ])
+    path = next(p for p in write_all(report, tmp_path) if p.name.endswith("-junit.xml"))
+    suite = ET.parse(path).getroot()  # a control character would make this raise
+    failure = next(suite.iter("failure"))
+    assert "\\x00" in failure.get("message", "") and "\\x1b[31mred" in (failure.text or "")
+    assert "\\ufffe" in failure.get("message", "") and "\\x01" in (failure.text or "")
