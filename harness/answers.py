@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import msgspec
 
 from harness.samples import sample
 from harness.spec import HeaderSpec, Operation, Spec
@@ -78,3 +79,32 @@ def _header_value(header: HeaderSpec) -> str:
     if kind in ("integer", "number"):
         return str(max(int(header.schema.get("minimum", 1)), 1))
     return "x"
+
+
+class BodyProblem(ValueError):
+    """A documented answer whose body breaks the spec; the message says how."""
+
+
+def read_body(spec: Spec, operation: Operation, status: int, content: bytes, content_type: str = "") -> Any:
+    """The body of a documented answer, parsed and checked against the spec (``None`` where it documents none).
+
+    Raises :class:`BodyProblem`; the client and the load users read answers through here alike.
+    """
+    documented = operation.response_for(status)
+    if documented is None or documented.schema_pointer is None:
+        if content.strip():
+            raise BodyProblem(f"the spec documents no body, got {_excerpt(content)}")
+        return None
+    try:
+        body = msgspec.json.decode(content)
+    except msgspec.DecodeError:
+        raise BodyProblem(f"not JSON ({content_type or 'no content type'}): {_excerpt(content)}") from None
+    error = spec.validator(documented.schema_pointer).first_error(body)
+    if error is not None:
+        raise BodyProblem(f"{error.describe()} (schema {documented.schema_pointer})")
+    return body
+
+
+def _excerpt(raw: bytes, limit: int = 80) -> str:
+    text = raw.decode("utf-8", errors="replace")
+    return repr(text if len(text) <= limit else text[:limit] + "...")

@@ -19,6 +19,7 @@ import httpx
 import msgspec
 
 from harness import retry_after
+from harness.answers import BodyProblem, read_body
 from harness.outcomes import (
     Accepted,
     MalformedResponse,
@@ -127,36 +128,17 @@ class IngestProtocol:
         return Rejected(status=status, attempts=attempt, message=message)
 
     def _checked_body(self, operation: Operation, response: httpx.Response) -> Any:
-        documented = operation.response_for(response.status_code)
-        assert documented is not None
-        raw = response.content
-        if documented.schema_pointer is None:
-            if raw.strip():
-                raise self._malformed(operation, response, f"the spec documents no body, got "
-                                      f"{_excerpt(raw)}")
-            return None
         try:
-            body = _decode(raw)
-        except msgspec.DecodeError:
-            content_type = response.headers.get("Content-Type", "no content type")
-            raise self._malformed(operation, response, f"not JSON ({content_type}): "
-                                  f"{_excerpt(raw)}") from None
-        error = self.spec.validator(documented.schema_pointer).first_error(body)
-        if error is not None:
-            raise self._malformed(operation, response, f"{error.describe()} "
-                                  f"(schema {documented.schema_pointer})")
-        return body
+            return read_body(self.spec, operation, response.status_code, response.content,
+                             response.headers.get("Content-Type", ""))
+        except BodyProblem as problem:
+            raise self._malformed(operation, response, str(problem)) from None
 
     def _malformed(self, operation: Operation, response: httpx.Response,
                    reason: str) -> MalformedResponse:
         if self._token is not None:
             reason = self._token.redact(reason)
         return MalformedResponse(operation.operation_id, response.status_code, reason, response)
-
-
-def _excerpt(raw: bytes, limit: int = 80) -> str:
-    text = raw.decode("utf-8", errors="replace")
-    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _message_suffix(response: httpx.Response) -> str:

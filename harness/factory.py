@@ -31,6 +31,7 @@ from harness.facts import ID_FIELD
 from harness.samples import sample
 from harness.spec import Constraint, Operation, Spec, load_spec
 
+VARIANT_BATCH_SIZE = 3  # a batch variant breaks the middle event; the others stay valid
 _EXTRA_PROPERTY = "harnessUnexpected"
 _MULTIBYTE = "é€😀ß"  # 2, 3, 4 and 2 bytes in UTF-8: a byte-counting target fails on these
 _POOL = 1024
@@ -142,7 +143,7 @@ class EventFactory:
     def _base_body(self, operation: Operation) -> dict[str, Any]:
         # A batch probe changes the middle of three events: the other two are
         # valid, so a target must still reject (or accept) the request whole.
-        return self.batch_body(3) if operation.is_batch else self.single_body()
+        return self.batch_body(VARIANT_BATCH_SIZE) if operation.is_batch else self.single_body()
 
     def _items_for(self, operation: Operation, path: tuple[str, ...], current: list[Any],
                    count: int) -> list[Any]:

@@ -11,6 +11,7 @@ only checks the spec's own schemas against their meta-schema, in
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,8 +62,6 @@ class Validator:
 
 def with_max_items(document: dict[str, Any], pointer: str, max_items: int) -> dict[str, Any]:
     """A copy of ``document`` whose array schema at ``pointer`` allows ``max_items`` (a configurable limit)."""
-    import copy  # noqa: PLC0415
-
     changed = copy.deepcopy(document)
     pointers.resolve(changed, pointer)["maxItems"] = max_items
     return changed

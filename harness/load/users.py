@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 from locust import FastHttpUser, constant_throughput, events
 
+from harness.answers import BodyProblem, read_body
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
 from harness.load.recorder import RECORDER
@@ -43,9 +44,9 @@ class BatchTemplate:
 
     def __init__(self, factory: EventFactory, size: int) -> None:
         events_ = factory.events(size)
-        self.bases = [event["id"] for event in events_]
+        self.bases = [event[ID_FIELD] for event in events_]
         for event in events_:
-            event["id"] = f"{event['id']}-{self._MARK}"
+            event[ID_FIELD] = f"{event[ID_FIELD]}-{self._MARK}"
         marker = msgspec.json.encode(self._MARK)[1:-1]  # the marker as JSON writes it
         self.pieces = msgspec.json.encode(factory.batch_body(events=events_)).split(marker)
         self.size = size
@@ -125,19 +126,12 @@ class IngestionUser(FastHttpUser):
 
 def acknowledgement(spec: Spec, operation: Operation, status: int, content: bytes) -> int | str:
     """How many events an acknowledgement rejects (a 207's ``errors``), or what breaks the spec in it."""
-    documented = operation.responses.get(str(status))
-    if documented is None:
+    if not operation.documents(status):
         return f"{operation.operation_id} documents no {status}"
-    if not documented.has_body:
-        return f"a {len(content):,}-byte body where the spec documents none" if content.strip() else 0
     try:
-        answer = msgspec.json.decode(content)
-    except msgspec.DecodeError:
-        return "the body is not JSON"
-    assert documented.schema_pointer is not None
-    error = spec.validator(documented.schema_pointer).first_error(answer)
-    if error is not None:
-        return error.describe()
+        answer = read_body(spec, operation, status, content)
+    except BodyProblem as problem:
+        return str(problem)
     errors = answer.get("errors") if isinstance(answer, dict) else None
     return len(errors) if isinstance(errors, list) else 0
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from harness.contract.context import ProbeContext
 from harness.contract.registry import probe
-from harness.factory import Variant
+from harness.factory import VARIANT_BATCH_SIZE, Variant
 from harness.facts import ID_FIELD, OVER_BATCH_LIMIT, REJECTED
 from harness.spec import Operation
 
@@ -28,7 +28,7 @@ def allowed(operation: Operation, variant: Variant) -> tuple[int, ...]:
 def valid_event(operation: Operation, body: Any) -> dict[str, Any] | None:
     """The first event of a batch the variant left valid (it breaks the middle one), if any."""
     events = body.get(operation.envelope_key) if operation.is_batch and isinstance(body, dict) else None
-    first = events[0] if isinstance(events, list) and len(events) == 3 else None
+    first = events[0] if isinstance(events, list) and len(events) == VARIANT_BATCH_SIZE else None
     return first if isinstance(first, dict) and isinstance(first.get(ID_FIELD), str) else None
 
 
