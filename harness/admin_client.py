@@ -9,13 +9,14 @@ Neither is ever shown (``repr`` included).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
 
 import httpx
 
+from harness.bounded import BoundedClient, MiB, limits
 from harness.errors import AdminError
 from harness.redaction import Secret
 
@@ -42,7 +43,9 @@ class AdminClient:
 
     def __init__(self, base_url: str, token: Secret, admin_token: Secret, timeout: float = 10.0) -> None:
         self.base_url = base_url
-        self._http = httpx.Client(base_url=base_url, timeout=timeout, follow_redirects=False, headers={
+        # read-backs list recorded requests, so they may be longer than any answer of the contract
+        bounds = replace(limits(), request_seconds=timeout, max_answer_bytes=max(limits().max_answer_bytes, 16 * MiB))
+        self._http = BoundedClient(bounds, base_url=base_url, headers={
             "Authorization": f"Bearer {token.reveal()}", ADMIN_HEADER: admin_token.reveal()})
 
     @classmethod
@@ -82,7 +85,7 @@ class AdminClient:
 
     def lookup(self, event_id: str) -> Any | None:
         """The stored event with ``event_id``, or ``None`` when the target holds none."""
-        response = self._http.get(f"{PREFIX}/events/{quote(event_id, safe='')}")
+        response = self._send("GET", f"/events/{quote(event_id, safe='')}")
         if response.status_code == 404:
             return None
         return self._checked(response)["event"]
@@ -107,7 +110,14 @@ class AdminClient:
 
     # -- plumbing ----------------------------------------------------------------
     def _json(self, method: str, path: str, **options: Any) -> Any:
-        return self._checked(self._http.request(method, f"{PREFIX}{path}", **options))
+        return self._checked(self._send(method, path, **options))
+
+    def _send(self, method: str, path: str, **options: Any) -> httpx.Response:
+        try:
+            return self._http.request(method, f"{PREFIX}{path}", **options)
+        except httpx.HTTPError as error:
+            raise AdminError(f"{method} {PREFIX}{path} at {self.base_url} failed: "
+                             f"{str(error) or type(error).__name__}") from None
 
     def _checked(self, response: httpx.Response) -> Any:
         if response.status_code >= 300:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any, Self
 
@@ -20,6 +20,7 @@ import msgspec
 
 from harness import retry_after
 from harness.answers import BodyProblem, read_body
+from harness.bounded import BoundedClient, limits
 from harness.outcomes import (
     Accepted,
     MalformedResponse,
@@ -184,7 +185,10 @@ class IngestClient(_ClientBase):
                  transport: httpx.BaseTransport | None = None,
                  headers: Mapping[str, str] | None = None) -> None:
         super().__init__(base_url, token, spec=spec, retry=retry)
-        self._http = httpx.Client(transport=transport, **self._options(timeout, headers))
+        options = self._options(timeout, headers)
+        # a real target's answers are bounded in time and size (harness.bounded); a mock's transport is ours
+        self._http = (httpx.Client(transport=transport, **options) if transport is not None
+                      else BoundedClient(replace(limits(), request_seconds=timeout), **options))
 
     def ingest(self, event: Mapping[str, Any]) -> Outcome:
         return self.send(*self._single(event))

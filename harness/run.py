@@ -13,10 +13,11 @@ client (it needs the reference admin API, so it is skipped elsewhere).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from harness.bounded import Limits
 from harness.errors import HarnessError
 from harness.progress import OnProgress, ignore_progress
 from harness.reports import write_all
@@ -55,6 +56,7 @@ class RunContext:
     plan: RunPlan
     root: Path
     on_progress: OnProgress = ignore_progress
+    limits: Limits = field(default_factory=Limits)  # every stage's requests: deadline, answer cap, waits
 
 
 class Stage(Protocol):
@@ -84,7 +86,7 @@ class ContractStage:
         from harness.contract.runner import ContractOptions, run_contract  # noqa: PLC0415
 
         options = ContractOptions(spec_path=context.spec.path, max_examples=context.plan.max_examples,
-                                  unauth_budget=unauth_budget(context.target.base_url, None))
+                                  unauth_budget=unauth_budget(context.target.base_url, None), limits=context.limits)
         return run_contract(context.target, options, context.on_progress)
 
 
@@ -101,9 +103,10 @@ class LoadStage:
         from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
 
         plan = context.plan
-        options = (LoadOptions(self.scenario, run_time=plan.throttle_seconds, extra=plan.throttle_args)
+        options = (LoadOptions(self.scenario, run_time=plan.throttle_seconds, extra=plan.throttle_args,
+                               limits=context.limits)
                    if self.scenario == "throttle" else
-                   LoadOptions(self.scenario, run_time=plan.throughput_seconds, users=4))
+                   LoadOptions(self.scenario, run_time=plan.throughput_seconds, users=4, limits=context.limits))
         return run_load(context.target, context.spec, options, context.root / self.folder, context.on_progress)
 
 
@@ -136,7 +139,7 @@ def run_all(context: RunContext, plan: list[Stage] | None = None) -> list[tuple[
 
     Returns (stage name, report, folder) per stage.
     """
-    preflight(context.spec, context.target, timeout=30)
+    preflight(context.spec, context.target, context.limits.request_seconds)
     context.root.mkdir(parents=True, exist_ok=True)
     todo = stages() if plan is None else plan
     done = []

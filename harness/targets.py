@@ -11,14 +11,15 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import httpx
 
-from harness.errors import TargetError
+from harness.bounded import BoundedClient, limits
+from harness.errors import ConfigError, TargetError
 from harness.facts import PRODUCTION_HOSTS, TOGAI_HOSTS, UNAUTH_QUOTA
-from harness.redaction import Secret
+from harness.redaction import SCRUBBER, Secret, refusal, warning
 from harness.reference import TargetConfig, running_target
 from harness.spec import Spec
 
@@ -32,6 +33,7 @@ class Target:
     admin_token: Secret | None = None
     max_body_bytes: int | None = None
     embedded: bool = False
+    cautions: tuple[str, ...] = ()  # said once before the run (a token that may look like a word)
 
     @property
     def label(self) -> str:
@@ -66,12 +68,18 @@ def unauth_budget(url: str, requested: int | None) -> int:
 def resolve(base_url: str | None, token: str | None, *, admin_token: str | None = None,
             max_body_bytes: int | None = None, allow_production: bool = False,
             embedded: TargetConfig | None = None) -> Iterator[Target]:
-    """The user's target, or the embedded reference target (started here, stopped on exit)."""
-    if base_url:
+    """The user's target, or the embedded reference target (started here, stopped on exit).
+
+    The tokens are registered with the process's scrubber (``harness.redaction``), so no output of the run
+    shows them; a token too short to scrub safely is refused.
+    """
+    url = validate_url(base_url, allow_production=allow_production) if base_url else None
+    cautions = secrets_checked(("--token / HARNESS_TOKEN", token), ("--admin-token", admin_token))
+    if url:
         if not token:
-            raise TargetError(f"no token for {base_url}: pass --token or set HARNESS_TOKEN")
-        yield Target(validate_url(base_url, allow_production=allow_production), Secret(token),
-                     Secret(admin_token) if admin_token else None, max_body_bytes)
+            raise TargetError(f"no token for {url}: pass --token or set HARNESS_TOKEN")
+        yield Target(url, Secret(token),
+                     Secret(admin_token) if admin_token else None, max_body_bytes, cautions=cautions)
         return
     config = embedded or TargetConfig(tokens=(token or EMBEDDED_TOKEN,))
     with contextlib.ExitStack() as stack:
@@ -80,20 +88,40 @@ def resolve(base_url: str | None, token: str | None, *, admin_token: str | None 
         except (OSError, RuntimeError, ValueError, sqlite3.Error) as error:
             raise TargetError(f"the embedded reference target could not start: {error}; give --base-url to "
                               "test a target of your own") from None
+        cautions += secrets_checked(("the embedded target's token", running.token),
+                                    ("the embedded target's admin token", config.admin_token))
         yield Target(running.base_url, Secret(running.token), Secret(config.admin_token or ""),
-                     config.max_body_bytes, embedded=True)
+                     config.max_body_bytes, embedded=True, cautions=cautions)
+
+
+def secrets_checked(*secrets: tuple[str, str | None]) -> tuple[str, ...]:
+    """Refuse a secret too short to scrub; register the others with the scrubber; the cautions to say."""
+    cautions = []
+    for option, value in secrets:
+        if not value:
+            continue
+        reason = refusal(value, option)
+        if reason:
+            raise ConfigError(reason)
+        caution = warning(value, option)
+        if caution:
+            cautions.append(caution)
+        SCRUBBER.add(value)
+    return tuple(cautions)
 
 
 def preflight(spec: Spec, target: Target, timeout: float) -> None:
     """One authenticated, invalid request (nothing is stored): is the target there, and is the token taken?"""
     operation = spec.single
     try:
-        response = httpx.post(f"{target.base_url}{operation.path}", content=b"{}", timeout=timeout, headers={
-            "Authorization": f"Bearer {target.token.reveal()}", "Content-Type": "application/json"})
+        with BoundedClient(replace(limits(), request_seconds=timeout)) as http:
+            response = http.post(f"{target.base_url}{operation.path}", content=b"{}", headers={
+                "Authorization": f"Bearer {target.token.reveal()}", "Content-Type": "application/json"})
     except httpx.ConnectError as error:
         raise TargetError(f"target unreachable at {target.base_url}: {error}; is it running?") from None
     except httpx.TimeoutException:
-        raise TargetError(f"target at {target.base_url} did not answer within {timeout:.0f}s") from None
+        raise TargetError(f"target at {target.base_url} sent no complete answer within {timeout:g}s "
+                          "(headers and body; --timeout)") from None
     except httpx.HTTPError as error:
         reason = str(error) or type(error).__name__
         raise TargetError(f"cannot talk to {target.base_url}: {reason}") from None

@@ -163,7 +163,7 @@ class ThrottleSteps(IngestionUser):
         """Get a fresh 429, wait what its Retry-After says, send once: an honest target admits it."""
         value = self.drain(quota)
         wait = retry_after.parse(value)
-        if wait is None:
+        if wait is None or wait > self.bounds.max_retry_wait:  # never slept through; judged from the header
             return Honesty(value, None)
         gevent.sleep(wait + 0.05)
         status = self.send()

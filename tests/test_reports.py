@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from rich.console import Console
 
 from harness.reports import FORMATS, formats, report_format, write_all
 from harness.reports.console import show
+from harness.reports.html import write_index
 from harness.verdicts import (
     EXIT_ERROR,
     EXIT_FINDINGS,
@@ -94,3 +96,23 @@ def test_junit_stays_valid_xml_whatever_bytes_a_target_sent(tmp_path: Path) -> N
     failure = next(suite.iter("failure"))
     assert "\\x00" in failure.get("message", "") and "\\x1b[31mred" in (failure.text or "")
     assert "\\ufffe" in failure.get("message", "") and "\\x01" in (failure.text or "")
+
+
+def test_every_format_stays_well_formed_whatever_bytes_a_target_sent(tmp_path: Path) -> None:
+    """JSON parses as UTF-8, Markdown and HTML hold no raw control character, the console no escape sequence."""
+    echoed = "400: \x00\x1b[31m[bold]red[/bold]\x1b[0m \udc80 \x7f <script>"
+    report = Report("contract", "Contract checks", "t", [
+        Row("error_responses", "ingest", Outcome.FAILED, echoed, [Finding(echoed, "curl \x01", "400 \x02")])],
+        details={"seen": echoed})
+    paths = {path.suffix: path for path in write_all(report, tmp_path)}
+    data = json.loads(paths[".json"].read_bytes().decode("utf-8"))  # a lone surrogate would not even be written
+    assert data["rows"][0]["message"].startswith("400: \\x00\\x1b[31m") and "\\udc80" in data["seen"]
+    index = write_index([("contract", report, ".")], "t", tmp_path, 1.0)
+    for path in (paths[".md"], index):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", text), path.name
+    assert "&lt;script&gt;" in index.read_text(encoding="utf-8")
+    console = Console(record=True, width=200)
+    show(report, console)
+    shown = console.export_text()
+    assert "\x1b" not in shown and "\\x1b[31m[bold]red[/bold]" in shown  # shown, neither run nor taken as markup

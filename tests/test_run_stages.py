@@ -42,5 +42,5 @@ def test_an_embedded_target_that_cannot_start_is_a_target_error(tmp_path: Path) 
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     with pytest.raises(TargetError, match="embedded reference target could not start"), \
-            resolve(None, "t", embedded=TargetConfig(db=str(blocked / "events.db"))):
+            resolve(None, "blocked-tenant", embedded=TargetConfig(db=str(blocked / "events.db"))):
         pass

@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from harness.cli import contract, load, run, sdk, serve, spec
-from harness.cli.console import show_error
+from harness.cli.console import scrubbed_output, show_error
 from harness.cli.settings import default_map
 from harness.errors import HarnessError
 from harness.verdicts import EXIT_ERROR
@@ -31,13 +31,14 @@ class HarnessGroup(TyperGroup):
     """Typer's group, with the one place where an error of the harness becomes exit 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:  # the reader went away (``| head``): nothing left to say
-            raise typer.Exit(EXIT_ERROR) from None
-        except (HarnessError, OSError) as error:
-            show_error(error)
-            raise typer.Exit(EXIT_ERROR) from None
+        with scrubbed_output():  # no secret of the run reaches stdout or stderr, whatever wrote it
+            try:
+                return super().invoke(ctx)
+            except BrokenPipeError:  # the reader went away (``| head``): nothing left to say
+                raise typer.Exit(EXIT_ERROR) from None
+            except (HarnessError, OSError) as error:
+                show_error(error)
+                raise typer.Exit(EXIT_ERROR) from None
 
 
 app = typer.Typer(cls=HarnessGroup, help="Contract and load testing harness for Togai's event-ingestion API.",

@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
+
 from rich.console import Console
 from rich.markup import escape
 
 from harness.errors import HarnessError
+from harness.redaction import SCRUBBER, ScrubbedStream
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+@contextlib.contextmanager
+def scrubbed_output() -> Iterator[None]:
+    """stdout and stderr through the scrubber for one invocation (Rich's consoles write to them when they print)."""
+    streams = sys.stdout, sys.stderr
+    with SCRUBBER.scope():
+        sys.stdout, sys.stderr = ScrubbedStream(sys.stdout), ScrubbedStream(sys.stderr)  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            sys.stdout, sys.stderr = streams
+
+
 def say(text: str) -> None:
     """A plain line on stderr (what the command is doing, where a report went)."""
     err.print(text, highlight=False, markup=False)
+
+
+def announce(line: str, cautions: tuple[str, ...]) -> None:
+    """What the command is about to do, and any caution about its target (a token that looks like a word)."""
+    say(line)
+    for caution in cautions:
+        err.print(f"[yellow]caution:[/yellow] {escape(caution)}", highlight=False)
 
 
 def show_error(error: HarnessError | OSError) -> None:

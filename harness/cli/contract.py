@@ -7,8 +7,18 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.console import err, out, say
-from harness.cli.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
+from harness.cli.console import announce, err, out, say
+from harness.cli.options import (
+    AdminToken,
+    AllowProduction,
+    BaseUrl,
+    MaxAnswerBytes,
+    MaxRetryWait,
+    ReportDir,
+    SpecOption,
+    Timeout,
+    Token,
+)
 from harness.contract.registry import names as check_names
 from harness.durations import parse_duration
 
@@ -40,12 +50,15 @@ def contract(
     max_body_bytes: Annotated[int | None, typer.Option(
         min=1, help="The target's byte limit, for the byte-limit check (known for the embedded target).",
         show_default=False)] = None,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for each answer.")] = 30.0,
+    timeout: Timeout = 30.0,
+    max_answer_bytes: MaxAnswerBytes = 1 << 20,
+    max_retry_wait: MaxRetryWait = 60.0,
     time_budget: Annotated[str, typer.Option(help="Bound of the whole run, e.g. 10m; checks not begun by then are "
                                                   "reported as not run (exit 2).")] = "10m",
     allow_production: AllowProduction = False,
 ) -> None:
     """Prove the contract against a target: exit 0 clean, 1 contract failures, 2 harness or connection error."""
+    from harness.bounded import Limits  # noqa: PLC0415
     from harness.contract.runner import ContractOptions, run_contract  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
     from harness.reports import write_all  # noqa: PLC0415
@@ -59,12 +72,13 @@ def contract(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--time-budget") from None
     load_spec(spec)
+    bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
     with resolve(base_url, token, admin_token=admin_token, max_body_bytes=max_body_bytes,
                  allow_production=allow_production) as target:
         options = ContractOptions(spec_path=spec, max_examples=max_examples, seed=seed, checks=selected,
-                                  unauth_budget=unauth_budget(target.base_url, unauth_budget_), timeout=timeout,
+                                  unauth_budget=unauth_budget(target.base_url, unauth_budget_), limits=bounds,
                                   time_budget=seconds)
-        say(f"contract suite against {target.label}")
+        announce(f"contract suite against {target.label}", target.cautions)
         with progress_bar(err) as on_progress:
             report = run_contract(target, options, on_progress)
     show(report, out)

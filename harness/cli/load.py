@@ -10,8 +10,17 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.console import err, out, say
-from harness.cli.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
+from harness.cli.console import announce, err, out, say
+from harness.cli.options import (
+    AdminToken,
+    AllowProduction,
+    BaseUrl,
+    MaxAnswerBytes,
+    ReportDir,
+    SpecOption,
+    Timeout,
+    Token,
+)
 from harness.durations import parse_duration
 from harness.load.scenarios import scenario as find_scenario
 from harness.load.scenarios import scenarios
@@ -69,6 +78,8 @@ def load(
         show_default=False)] = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Events per batch (spec's maxItems when unset).",
                                                    show_default=False)] = None,
+    timeout: Timeout = 30.0,
+    max_answer_bytes: MaxAnswerBytes = 1 << 20,
     spec: SpecOption = None,
     report_dir: ReportDir = Path("reports/load"),
     allow_production: AllowProduction = False,
@@ -81,6 +92,7 @@ def load(
     if worker:
         assert chosen.path is not None
         run_worker(chosen.path, master_host, master_port, token)
+    from harness.bounded import Limits  # noqa: PLC0415
     from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
     from harness.load.slo import parse_slos  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
@@ -98,12 +110,13 @@ def load(
     options = LoadOptions(scenario=scenario, users=users, rate=rate, run_time=seconds, processes=processes,
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
                           batch_size=batch_size, extra=tuple(ctx.args),
-                          other_token=Secret(other_token) if other_token else None)
+                          other_token=Secret(other_token) if other_token else None,
+                          limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
     loaded = load_spec(spec)
     with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
-        preflight(loaded, target, timeout=30)
+        preflight(loaded, target, timeout)
         bound = "until it ends" if chosen.ends_itself and not run_time else f"for up to {seconds:.0f}s"
-        say(f"load scenario {scenario} against {target.label} {bound}")
+        announce(f"load scenario {scenario} against {target.label} {bound}", target.cautions)
         with progress_bar(err) as on_progress:
             report = run_load(target, loaded, options, report_dir, on_progress)
     paths = write_all(report, report_dir)

@@ -20,3 +20,9 @@ AllowProduction = Annotated[bool, typer.Option(
 SpecOption = Annotated[Path | None, typer.Option(
     "--spec", help="Spec file; the bundled one when unset.", show_default=False)]
 ReportDir = Annotated[Path, typer.Option(help="Where report files are written.")]
+Timeout = Annotated[float, typer.Option(
+    min=0.1, help="Seconds for each request in total: connect, headers and the whole answer.")]
+MaxAnswerBytes = Annotated[int, typer.Option(
+    min=1024, help="Largest answer read (decompressed); a larger one is a finding, read no further.")]
+MaxRetryWait = Annotated[float, typer.Option(
+    min=0, help="Longest Retry-After waited out; a longer one is never slept through (noted as not verified).")]

@@ -7,8 +7,18 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.console import err, out, say
-from harness.cli.options import AdminToken, AllowProduction, BaseUrl, ReportDir, SpecOption, Token
+from harness.cli.console import announce, err, out, say
+from harness.cli.options import (
+    AdminToken,
+    AllowProduction,
+    BaseUrl,
+    MaxAnswerBytes,
+    MaxRetryWait,
+    ReportDir,
+    SpecOption,
+    Timeout,
+    Token,
+)
 
 
 def run(
@@ -17,6 +27,9 @@ def run(
     admin_token: AdminToken = None,
     quick: Annotated[bool, typer.Option(help="Smaller budgets everywhere: the whole run in about half a minute.")
                      ] = False,
+    timeout: Timeout = 30.0,
+    max_answer_bytes: MaxAnswerBytes = 1 << 20,
+    max_retry_wait: MaxRetryWait = 60.0,
     spec: SpecOption = None,
     report_dir: ReportDir = Path("reports"),
     allow_production: AllowProduction = False,
@@ -25,10 +38,12 @@ def run(
     import time  # noqa: PLC0415
 
     from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
 
+    from harness.bounded import Limits  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
     from harness.reports.html import write_index  # noqa: PLC0415
-    from harness.reports.text import STYLE  # noqa: PLC0415
+    from harness.reports.text import STYLE, visible  # noqa: PLC0415
     from harness.run import RunContext, RunPlan, run_all  # noqa: PLC0415
     from harness.spec import load_spec  # noqa: PLC0415
     from harness.targets import resolve  # noqa: PLC0415
@@ -37,20 +52,21 @@ def run(
     started = time.monotonic()
     loaded = load_spec(spec)
     with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
-        say(f"harness run against {target.label}{' (quick)' if quick else ''}")
+        announce(f"harness run against {target.label}{' (quick)' if quick else ''}", target.cautions)
         with progress_bar(err) as on_progress:
-            stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress))
+            bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
+            stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress, bounds))
         label = target.label
     index = write_index(stages, label, report_dir, time.monotonic() - started)
     table = Table(title=f"harness run against {label}")
     for column in ("stage", "verdict", "key figures", "time"):
         table.add_column(column, overflow="fold")
     for name, report, _ in stages:
-        table.add_row(name, f"[{STYLE[report.outcome]}]{report.outcome.value}[/]", report.summary,
+        table.add_row(name, Text(report.outcome.value, style=STYLE[report.outcome]), Text(visible(report.summary)),
                       f"{report.seconds:.1f}s")
     out.print(table)
     for name, report, _ in stages:
         for row in [row for row in report.rows if row.outcome.value in ("failed", "error")][:5]:
-            out.print(f"[{STYLE[row.outcome]}]{name}[/]: {row.name} {row.subject}: {row.message}", highlight=False)
+            out.print(Text.assemble((name, STYLE[row.outcome]), f": {row.name} {row.subject}: {visible(row.message)}"))
     say(f"report: {index}")
     raise typer.Exit(exit_code(report for _, report, _ in stages))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.console import out, say
+from harness.cli.console import announce, out, say
 from harness.cli.options import AdminToken, BaseUrl, ReportDir, SpecOption, Token
 from harness.errors import ConfigError
 
@@ -47,7 +47,7 @@ def sdk(
     subjects = ([Subject(f"{ref.package} {version}", ref, sdk_python(ref.package, version, log=say))
                  for version in sdk_version] if sdk_version and ref.package else [Subject(ref.name, ref)])
     with resolve(base_url, token, admin_token=admin_token) as target:
-        say(f"SDK check against {target.label}: {', '.join(s.label for s in subjects)}")
+        announce(f"SDK check against {target.label}: {', '.join(s.label for s in subjects)}", target.cautions)
         matrix = run_matrix(target, loaded, subjects, on_subject=lambda label: say(f"running {label} ..."))
         report = as_report(matrix, target.label, time.monotonic() - started)
     show(report, out)

@@ -2,7 +2,8 @@
 
 Tuned so a correct target raises no false alarm: the documented 503 and a
 429 are not server errors, a 429 is waited out for its ``Retry-After`` and
-re-sent (schemathesis's ``rate-limit: auto``), generated events get unique
+re-sent within the run's bounds (``harness.contract.guard``, in place of
+schemathesis's unbounded ``rate-limit: auto``), generated events get unique
 ids (a reused id with another payload is a conflict, probed separately,
 docs/contract.md#partial-failure), and the ``ignored_auth`` probes run only
 when the unauthenticated budget allows. Our judges (``@judge`` in
@@ -24,8 +25,10 @@ from schemathesis.core.transport import Response
 from schemathesis.engine import events
 from schemathesis.engine.recorder import ScenarioRecorder
 
+from harness.bounded import WaitBudget
 from harness.contract import registry
 from harness.contract.checks.throttling import THROTTLING
+from harness.contract.guard import guarded
 from harness.contract.ids import unique_ids
 from harness.contract.model import Exchange, Results, redact_headers
 from harness.contract.session import UnauthBudget
@@ -42,14 +45,14 @@ _BUILT_IN = ("not_a_server_error", "status_code_conformance", "content_type_conf
 
 
 def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,
-              budget: UnauthBudget, checks: tuple[str, ...] = ()) -> SchemathesisConfig:
+              budget: UnauthBudget, checks: tuple[str, ...] = (), timeout: float = 30.0) -> SchemathesisConfig:
     ignored_auth = budget.take(IGNORED_AUTH_REQUESTS)
     enabled = {name: {"enabled": not checks or name in checks} for name in register_judges()}
     return SchemathesisConfig.from_dict({
         "base-url": base_url,
         "seed": seed,
+        "request-timeout": timeout,  # each socket operation; harness.contract.guard bounds the whole answer
         "headers": {"Authorization": f"Bearer {token.reveal()}"},
-        "rate-limit": "auto",
         "cache": {"enabled": False},  # a run is judged on its own cases, and writes nothing into the cwd
         # security parameters are not generated: credentials come from the run's headers, and only the
         # budgeted ignored_auth probes go without them
@@ -72,18 +75,19 @@ def configure(base_url: str, token: Secret, *, max_examples: int, seed: int,
 
 
 def run_schemathesis(spec: Spec, base_url: str, token: Secret, results: Results, *,
-                     max_examples: int, seed: int, budget: UnauthBudget, id_prefix: str,
+                     max_examples: int, seed: int, budget: UnauthBudget, waits: WaitBudget, id_prefix: str,
                      checks: tuple[str, ...] = (), on_scenario: Callable[[str], None] = lambda label: None,
                      deadline: float | None = None) -> tuple[int, bool]:
     """Run the engine; record its failures as findings under the failing check's name.
 
     Returns the cases run, and whether the engine was stopped at ``deadline`` (a ``time.monotonic()``).
     """
-    config = configure(base_url, token, max_examples=max_examples, seed=seed, budget=budget, checks=checks)
+    config = configure(base_url, token, max_examples=max_examples, seed=seed, budget=budget, checks=checks,
+                       timeout=waits.bounds.request_seconds)
     schema = schemathesis.openapi.from_path(spec.path, config=config)
     operations = {(op.method, op.path): op.operation_id for op in spec.operations.values()}
     cases, stopped = 0, False
-    with unique_ids(id_prefix):
+    with unique_ids(id_prefix), guarded(waits.bounds, waits):
         stream = schemathesis.engine.from_schema(schema).execute()
         for event in stream:
             if deadline is not None and not stopped and time.monotonic() > deadline:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.admin_client import AdminClient
+from harness.bounded import Limits, WaitBudget, use_limits
 from harness.contract import registry
 from harness.contract.context import ProbeContext
 from harness.contract.model import Results
@@ -35,8 +36,7 @@ class ContractOptions:
     seed: int = 0
     checks: tuple[str, ...] = ()  # empty: every check
     unauth_budget: int = UNAUTH_QUOTA
-    timeout: float = 30.0
-    max_wait: float = 60.0  # longest Retry-After the run waits out
+    limits: Limits = field(default_factory=Limits)  # per request: total deadline, answer cap; Retry-After waits
     time_budget: float = 600.0  # seconds for the whole run; checks not begun by then are not run
 
     def runs(self, check: str) -> bool:
@@ -45,10 +45,15 @@ class ContractOptions:
 
 def run_contract(target: Target, options: ContractOptions, on_progress: OnProgress = ignore_progress) -> Report:
     """Run every selected check against ``target``; raise ``HarnessError`` when it cannot be carried out."""
+    with use_limits(options.limits):
+        return _run(target, options, on_progress)
+
+
+def _run(target: Target, options: ContractOptions, on_progress: OnProgress) -> Report:
     started = time.monotonic()
     deadline = started + options.time_budget
     spec = load_spec(options.spec_path)
-    preflight(spec, target, options.timeout)
+    preflight(spec, target, options.limits.request_seconds)
     checks = registry.checks()
     results = Results(keeps=lambda check: check not in checks or options.runs(check))
     budget = UnauthBudget(options.unauth_budget)
@@ -59,8 +64,9 @@ def run_contract(target: Target, options: ContractOptions, on_progress: OnProgre
     total = len(probes) + 1
     requests = cases = 0
     unrun: list[str] = []
-    with ProbeSession(target.base_url, target.token, spec, results, budget=budget, timeout=options.timeout,
-                      max_wait=options.max_wait, deadline=deadline) as session:
+    waits = WaitBudget(options.limits)
+    with ProbeSession(target.base_url, target.token, spec, results, budget=budget, waits=waits,
+                      deadline=deadline) as session:
         context = ProbeContext(spec, session, EventFactory(spec, seed=options.seed, namespace=f"hc-{run_id}"),
                                results, readback, target.max_body_bytes, budget,
                                before=readback.counts() if readback else None)
@@ -82,7 +88,7 @@ def run_contract(target: Target, options: ContractOptions, on_progress: OnProgre
         on_progress(f"contract: {registry.FUZZ}", len(probes), total)
         cases, stopped = run_schemathesis(
             spec, target.base_url, target.token, results, max_examples=options.max_examples,
-            seed=options.seed, budget=budget, id_prefix=f"hs{run_id}",
+            seed=options.seed, budget=budget, waits=waits, id_prefix=f"hs{run_id}",
             checks=tuple(check for check in options.checks if check in checks), deadline=deadline)
         if stopped:
             unrun.append(f"{registry.FUZZ} (stopped after {cases} cases)")

@@ -18,6 +18,7 @@ import httpx
 import msgspec
 
 from harness import retry_after
+from harness.bounded import BoundedClient, WaitBudget, limits
 from harness.contract.checks.throttling import THROTTLING
 from harness.contract.model import Exchange, Results, redact_headers
 from harness.contract.registry import Seen, judge_all
@@ -90,14 +91,13 @@ class Sent:
 
 class ProbeSession:
     def __init__(self, base_url: str, token: Secret, spec: Spec, results: Results, *,
-                 budget: UnauthBudget, timeout: float = 30.0, max_wait: float = 60.0,
-                 deadline: float | None = None) -> None:
+                 budget: UnauthBudget, waits: WaitBudget | None = None, deadline: float | None = None) -> None:
         self.spec, self.results, self.budget = spec, results, budget
-        self.token, self.max_wait, self.deadline = token, max_wait, deadline
+        self.token, self.deadline = token, deadline
+        self.waits = waits or WaitBudget(limits())
         self.ledger = Ledger()
         self.requests = 0
-        self._http = httpx.Client(base_url=base_url, timeout=timeout, follow_redirects=False,
-                                  headers={"User-Agent": "togai-ingestion-harness contract"})
+        self._http = BoundedClient(base_url=base_url, headers={"User-Agent": "togai-ingestion-harness contract"})
 
     def close(self) -> None:
         self._http.close()
@@ -126,12 +126,12 @@ class ProbeSession:
             wait = retry_after.parse(sent.exchange.response_headers.get("retry-after"))
             if wait is None:
                 break  # the header's absence or shape is the throttling judge's finding
-            if wait > self.max_wait or not self._time_for(wait):
+            if not self.waits.allows(wait + 0.05) or not self._time_for(wait):
                 self.results.passed(THROTTLING, operation.operation_id,
-                                    f"429 seen; its Retry-After of {wait:g}s is longer than the run waits, "
-                                    "not verified")
+                                    f"429 seen; its Retry-After of {wait:g}s is longer than the run waits "
+                                    "(--max-retry-wait, the run's budget of waits), not verified")
                 break
-            time.sleep(wait + 0.05)
+            self.waits.take(wait + 0.05)
             waits += 1
             again = self._exchange(operation, headers, content, body)
             if again.status == 429:

@@ -15,12 +15,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
 
 from harness.admin_client import AdminClient, Counts
+from harness.bounded import Limits, use_limits
 from harness.errors import EngineError
 from harness.load import summary as summary_file
 from harness.load.figures import key_figures, one_line
@@ -30,7 +31,7 @@ from harness.load.scenarios import scenario as find_scenario
 from harness.load.slo import Slo, with_defaults
 from harness.load.summary import LoadSummary
 from harness.progress import OnProgress, ignore_progress
-from harness.redaction import Secret
+from harness.redaction import SCRUBBER, Secret
 from harness.spec import Spec
 from harness.targets import Target
 from harness.verdicts import Finding, Outcome, Report, Row
@@ -52,6 +53,7 @@ class LoadOptions:
     batch_size: int | None = None
     extra: tuple[str, ...] = ()  # scenario options passed through to the locustfile
     other_token: Secret | None = None  # a second tenant's token (the throttle scenario's tenant step)
+    limits: Limits = field(default_factory=Limits)  # per request: total deadline and answer cap
 
     @property
     def user_count(self) -> int:
@@ -66,7 +68,10 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
                "--users", str(options.user_count), "--spawn-rate", str(options.user_count),
                "--csv", str(report_dir / "locust"), "--html", str(report_dir / "locust.html"),
                "--harness-summary", str(report_dir / "summary.json"), "--only-summary", "--stop-timeout", "5",
-               "--spec", str(spec.path), "--loglevel", "WARNING"]
+               "--spec", str(spec.path), "--loglevel", "WARNING",
+               "--request-timeout", f"{options.limits.request_seconds:g}",
+               "--max-answer-bytes", str(options.limits.max_answer_bytes),
+               "--max-retry-wait", f"{options.limits.max_retry_wait:g}"]
     if options.batch_size:
         command += ["--batch-size", str(options.batch_size)]
     if options.rate and scenario.distributable:
@@ -125,6 +130,11 @@ def slo_row(slo: Slo, summary: LoadSummary, scenario: str) -> Row:
 def run_load(target: Target, spec: Spec, options: LoadOptions, report_dir: Path,
              on_progress: OnProgress = ignore_progress) -> Report:
     """Run the scenario, write its charts into ``report_dir``, and hand up its report."""
+    with use_limits(options.limits):
+        return _run(target, spec, options, report_dir, on_progress)
+
+
+def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_progress: OnProgress) -> Report:
     report_dir.mkdir(parents=True, exist_ok=True)
     summary_path = report_dir / "summary.json"
     summary_path.unlink(missing_ok=True)
@@ -136,8 +146,10 @@ def run_load(target: Target, spec: Spec, options: LoadOptions, report_dir: Path,
     result = run_locust(command, target.token.reveal(), options.run_time + STOP_MARGIN,
                         lambda elapsed: on_progress(label, min(elapsed, options.run_time), bound),
                         options.other_token.reveal() if options.other_token else None)
+    for written in report_dir.glob("locust*"):  # Locust's CSV and HTML quote failures, which quote the target
+        SCRUBBER.scrub_file(written)
     if not summary_path.is_file():
-        tail = target.token.redact((result.stderr or result.stdout).strip())[-1500:]
+        tail = SCRUBBER.scrub(target.token.redact((result.stderr or result.stdout).strip()))[-1500:]
         tail = options.other_token.redact(tail) if options.other_token else tail
         raise EngineError(f"Locust exited {result.returncode} without a summary: {tail}")
     try:

@@ -13,6 +13,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.facts import UNAUTH_WINDOW_SECONDS
 from harness.load.summary import ScenarioVerdict, Step
 from harness.retry_after import parse as parse_retry_after
 from harness.verdicts import Finding, Outcome, Row
@@ -91,11 +92,15 @@ def judge_steps(steps: list[Step], retry_after: dict[str, int], expected: float,
     missing = retry_after.get("missing", 0)
     malformed = sum(count for value, count in retry_after.items()
                     if value != "missing" and parse_retry_after(value) is None)
+    too_long = sum(count for value, count in retry_after.items()
+                   if (parse_retry_after(value) or 0) > UNAUTH_WINDOW_SECONDS)
     seen_429 = sum(retry_after.values())
-    add(ThrottleFinding("429 carries Retry-After", seen_429 > 0 and missing == malformed == 0,
+    add(ThrottleFinding("429 carries Retry-After", seen_429 > 0 and missing == malformed == too_long == 0,
                         "no 429 seen" if not seen_429 else
                         f"{missing} of {seen_429} 429s without Retry-After, {malformed} neither delta-seconds nor "
-                        "an HTTP-date" if missing or malformed else f"all {seen_429} 429s carry a usable Retry-After"))
+                        f"an HTTP-date, {too_long} asking to wait longer than the longest documented quota window "
+                        f"({UNAUTH_WINDOW_SECONDS:,.0f}s)" if missing or malformed or too_long else
+                        f"all {seen_429} 429s carry a usable Retry-After"))
     quota_found = verdict.measured_quota is not None and low <= verdict.measured_quota <= high
     for step in both if quota_found else ():  # with one operation's quota off, both at once tell nothing more
         shared = sustained(step)

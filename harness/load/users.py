@@ -9,17 +9,21 @@ failure; its ``Retry-After`` is recorded), anything else is a failure.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from typing import Any
 
+import gevent
 import msgspec
 from locust import FastHttpUser, constant_throughput, events
 
 from harness.answers import BodyProblem, read_body
+from harness.bounded import Limits, read_capped
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
 from harness.load.recorder import RECORDER
-from harness.load.scenarios import TOKEN_ENV
+from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
+from harness.redaction import Scrubber
 from harness.spec import Operation, Spec, load_spec
 
 
@@ -29,6 +33,23 @@ def _arguments(parser: Any) -> None:
     parser.add_argument("--spec", default="", help="Spec file (the bundled one when empty)")
     parser.add_argument("--user-rate", type=float, default=0.0,
                         help="Requests per second per user (closed loop, Locust's constant_throughput); 0: no wait")
+    parser.add_argument("--request-timeout", type=float, default=Limits.request_seconds,
+                        help="Seconds for each request in total: connect, headers and the whole answer")
+    parser.add_argument("--max-answer-bytes", type=int, default=Limits.max_answer_bytes,
+                        help="Largest answer read (decompressed); a larger one is a failure, read no further")
+    parser.add_argument("--max-retry-wait", type=float, default=Limits.max_retry_wait,
+                        help="Longest Retry-After a scenario waits out; a longer one is never slept through")
+
+
+def _scrubber() -> Scrubber:
+    """The run's tokens, as the harness handed them to this process, to scrub from failure messages."""
+    scrubber = Scrubber()
+    for name in (TOKEN_ENV, OTHER_TOKEN_ENV):
+        scrubber.add(os.environ.get(name, ""))
+    return scrubber
+
+
+_SCRUBBER = _scrubber()
 
 
 class BatchTemplate:
@@ -66,13 +87,28 @@ class IngestionUser(FastHttpUser):
     concurrency = 50  # requests a user may have in flight (the pacer starts many at once)
 
     def __init__(self, environment: Any) -> None:
-        # set once on the connection pool rather than merged into every request: the hot path stays short
-        self.default_headers = {"Content-Type": "application/json",
+        # set once on the connection pool rather than merged into every request: the hot path stays short.
+        # identity: an answer is read raw and inflated here, within the cap (harness.bounded)
+        self.default_headers = {"Content-Type": "application/json", "Accept-Encoding": "identity",
                                 "Authorization": f"Bearer {os.environ.get(TOKEN_ENV, '')}"}
+        options = environment.parsed_options
+        self.bounds = Limits(request_seconds=getattr(options, "request_timeout", Limits.request_seconds),
+                             max_answer_bytes=getattr(options, "max_answer_bytes", Limits.max_answer_bytes),
+                             max_retry_wait=getattr(options, "max_retry_wait", Limits.max_retry_wait))
+        # each socket operation times out on its own; gevent.Timeout in _post bounds the whole request
+        self.network_timeout = self.connection_timeout = self.bounds.request_seconds
         super().__init__(environment)
+        agent = self.client.client
         # never follow a redirect: credentials must not travel to another host, and a 3xx from an ingestion
         # endpoint is an answer the spec does not document (counted, and failed by the default objectives)
-        self.client.client.redirect_response_codes = frozenset()
+        agent.redirect_response_codes = frozenset()
+        # every status is an answer judged here: geventhttpclient reads a status it calls invalid whole, for
+        # a debug log (a 300 MB error body, all of it), before Locust sees it
+        agent.valid_response_codes = frozenset(range(100, 600))
+
+    def fail(self, response: Any, message: str) -> None:
+        """A failure in Locust's statistics, CSV and HTML, with the run's tokens scrubbed from what a target said."""
+        response.failure(_SCRUBBER.scrub(message)[:500])
 
     def on_start(self) -> None:
         options = self.environment.parsed_options
@@ -100,14 +136,43 @@ class IngestionUser(FastHttpUser):
 
     def _post(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None = None,
               headers: dict[str, str] | None = None) -> int | None:
+        started = time.perf_counter()
+        # an OSError, so geventhttpclient releases the connection and Locust records the failure as its own
+        stalled = TimeoutError(f"no complete answer within {self.bounds.request_seconds:g}s")
+        try:
+            with gevent.Timeout(self.bounds.request_seconds, stalled):
+                return self._exchange(path, body, size, batch=batch, an_id=an_id, headers=headers)
+        except TimeoutError as error:  # fired outside the client's own calls
+            self.environment.events.request.fire(
+                request_type="POST", name=path, response_time=(time.perf_counter() - started) * 1000,
+                response_length=0, response=None, context={}, exception=error)
+            return None
+
+    def _exchange(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None,
+                  headers: dict[str, str] | None) -> int | None:
         operation = self.spec.batch if batch else self.spec.single
-        with self.client.post(path, data=body, headers=headers, catch_response=True) as response:
+        started = time.perf_counter()
+        with self.client.post(path, data=body, headers=headers, catch_response=True, stream=True) as response:
+            if not response.status_code:  # no answer: refused, reset, timed out, not HTTP
+                self.fail(response, f"no answer: {getattr(response, 'error', None)!r}")
+                return None
+            try:
+                content = self._read(response)
+            except Exception as broken:
+                self.fail(response, f"{response.status_code}: answer broken off: {broken!r}")
+                return response.status_code
+            # with stream=True Locust stops the clock at the headers; the answer counts until its last byte
+            response.request_meta["response_time"] = (time.perf_counter() - started) * 1000
+            response.request_meta["response_length"] = len(content)
             status = response.status_code
-            if status in ACKNOWLEDGED:
-                rejected = acknowledgement(self.spec, operation, status, response.content or b"")
+            if self.bounds.cut(content):
+                RECORDER.malformed()
+                self.fail(response, f"{status}: {self.bounds.too_large()}")
+            elif status in ACKNOWLEDGED:
+                rejected = acknowledgement(self.spec, operation, status, content)
                 if isinstance(rejected, str):
                     RECORDER.malformed()
-                    response.failure(f"{status} breaks the spec: {rejected}")
+                    self.fail(response, f"{status} breaks the spec: {rejected}")
                 else:
                     RECORDER.accepted(size - rejected)
                     if an_id is not None and not rejected:
@@ -118,10 +183,19 @@ class IngestionUser(FastHttpUser):
                 RECORDER.retry_after(self.last_retry_after)
                 response.success()  # throttled, not failed: counted apart by the recorder
             else:
-                if status is None or not operation.documents(status):
+                if not operation.documents(status):
                     RECORDER.undocumented()
-                response.failure(f"{status}: {(response.text or '')[:200]}")
+                self.fail(response, f"{status}: {content[:200].decode('utf-8', 'replace')}")
             return status
+
+    def _read(self, response: Any) -> bytes:
+        """The answer's body within the cap, inflated; an answer cut short releases its connection."""
+        raw = response._response  # geventhttpclient's response: Locust's stream=True leaves its body unread
+        try:
+            return read_capped(iter(lambda: raw.read(64 * 1024), b""), response.headers.get("Content-Encoding"),
+                               self.bounds.max_answer_bytes)
+        finally:
+            raw.release()  # returned to the pool when read whole, closed otherwise
 
 
 def acknowledgement(spec: Spec, operation: Operation, status: int, content: bytes) -> int | str:

@@ -3,8 +3,9 @@
 File formats register themselves with :func:`report_format` in a module of
 this package (``json_file``, ``junit``, ``markdown``); adding a format is
 one module plus its test. ``console`` renders a report on the terminal and
-``html`` writes the ``index.html`` of ``harness run``. Nothing here sees a
-credential: rows hold findings already redacted.
+``html`` writes the ``index.html`` of ``harness run``. Rows quote what
+targets sent, which may echo a token: every file is passed through the
+process's scrubber (``harness.redaction.SCRUBBER``) once written.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 
+from harness.redaction import SCRUBBER
+from harness.reports.text import printable
 from harness.verdicts import Report
 
 Writer = Callable[[Report, Path], Path]
@@ -38,6 +41,10 @@ def formats() -> dict[str, Writer]:
 
 
 def write_all(report: Report, directory: Path) -> list[Path]:
-    """Write ``report`` in every file format into ``directory``; the paths written."""
+    """Write ``report`` in every file format into ``directory``; the paths written (secrets scrubbed)."""
     directory.mkdir(parents=True, exist_ok=True)
-    return [writer(report, directory) for writer in formats().values()]
+    shown = printable(report)  # any bytes a target sent, made visible once for every format
+    paths = [writer(shown, directory) for writer in formats().values()]
+    for path in paths:
+        SCRUBBER.scrub_file(path)
+    return paths

@@ -7,25 +7,28 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from harness.reports.text import FINDINGS_SHOWN, STYLE
+from harness.reports.text import FINDINGS_SHOWN, STYLE, printable
 from harness.verdicts import Outcome, Report
 
 
 def show(report: Report, console: Console) -> None:
+    """The report on ``console``; what targets sent is shown as text, never as Rich markup or raw escapes."""
+    report = printable(report)
     if report.figures:
         figures = Table(title=f"{report.title} against {report.target}")
         figures.add_column("figure")
         figures.add_column("value", overflow="fold")
         for name, value in report.figures:
-            figures.add_row(name, value)
+            figures.add_row(Text(name), Text(value))
         console.print(figures)
     for extra in report.tables:
         table = Table(title=extra.title)
         for column in extra.columns:
             table.add_column(column, overflow="fold")
         for cells in extra.rows:
-            table.add_row(*cells)
+            table.add_row(*map(Text, cells))
         console.print(table)
     # an engine's own table already shows every row; then only what did not pass is listed again
     rows = [row for row in report.rows if not report.tables or row.outcome is not Outcome.PASSED]
@@ -35,12 +38,14 @@ def show(report: Report, console: Console) -> None:
         for column in ("check", "subject", "verdict", "note"):
             verdicts.add_column(column, overflow="fold")
         for row in rows:
-            verdicts.add_row(row.name, row.subject, f"[{STYLE[row.outcome]}]{row.outcome.value}[/]", row.message)
+            verdicts.add_row(Text(row.name), Text(row.subject), Text(row.outcome.value, style=STYLE[row.outcome]),
+                             Text(row.message))
         console.print(verdicts)
     for row in report.failed:
         if not row.findings:
             continue
-        console.print(f"\n[bold red]FAILED[/] {row.name}" + (f" on {row.subject}" if row.subject else ""))
+        console.print(Text.assemble("\n", ("FAILED", "bold red"), f" {row.name}",
+                                    f" on {row.subject}" if row.subject else ""))
         for finding in row.findings[:FINDINGS_SHOWN]:
             console.print(f"  - {finding.message}", markup=False, highlight=False)
             if finding.reproduction:

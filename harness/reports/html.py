@@ -12,6 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
 
+from harness.redaction import SCRUBBER
+from harness.reports.text import printable
 from harness.verdicts import Outcome, Report, overall
 
 _TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html"
@@ -19,6 +21,7 @@ _TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html"
 
 def write_index(stages: list[tuple[str, Report, str]], target: str, directory: Path, total_seconds: float) -> Path:
     """``stages``: (stage name, its report, its folder relative to ``directory``)."""
+    stages = [(name, printable(report), folder) for name, report, folder in stages]
     outcome = overall(report.outcome for _, report, _ in stages)
     failed = outcome in (Outcome.FAILED, Outcome.ERROR)
     charts = [(f"{name}: {label}", f"{folder}/{file}") for name, report, folder in stages
@@ -31,4 +34,5 @@ def write_index(stages: list[tuple[str, Report, str]], target: str, directory: P
         when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
     path = directory / "index.html"
     path.write_text(html, encoding="utf-8")
+    SCRUBBER.scrub_file(path)
     return path

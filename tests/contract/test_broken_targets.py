@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.bounded import Limits
 from harness.contract.runner import ContractOptions, run_contract
 from harness.redaction import Secret
 from harness.reference import running_target
@@ -21,7 +22,8 @@ def test_fault_is_caught_by_its_check(fault: Fault, tmp_path: Path) -> None:
     with running_target(config, make_app=fault.make_app) as running:
         target = Target(running.base_url, Secret(TOKEN), Secret(config.admin_token or ""),
                         (fault.told_body_limit or config.max_body_bytes) if fault.tells_limit else None)
-        report = run_contract(target, ContractOptions(checks=fault.checks or (fault.check,), max_wait=3))
+        report = run_contract(target, ContractOptions(checks=fault.checks or (fault.check,),
+                                                      limits=Limits(max_retry_wait=3)))
     failing = {row.name: row for row in report.failed}
     assert fault.check in failing, f"{fault.description}: not caught; failing checks {sorted(failing)}"
     assert report.exit_code == 1

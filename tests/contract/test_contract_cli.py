@@ -64,9 +64,10 @@ def test_failures_exit_1_with_reproduction_and_reports_but_no_token(tmp_path: Pa
 
 
 @pytest.mark.parametrize(("args", "reason"), [
-    (("--base-url", "http://127.0.0.1:9", "--token", "x"), "target unreachable at http://127.0.0.1:9"),
-    (("--base-url", "https://api.togai.com", "--token", "x"), "--allow-production"),
-    (("--base-url", "ftp://example", "--token", "x"), "give http(s)://host"),
+    (("--base-url", "http://127.0.0.1:9", "--token", "a-test-token"), "target unreachable at http://127.0.0.1:9"),
+    (("--base-url", "https://api.togai.com", "--token", "a-test-token"), "--allow-production"),
+    (("--base-url", "ftp://example", "--token", "a-test-token"), "give http(s)://host"),
+    (("--base-url", "http://127.0.0.1:9", "--token", "x"), "shorter than 8 characters"),
     (("--base-url", "http://127.0.0.1:9"), "no token"),
     (("--spec", "missing.yaml"), "the spec cannot be used: "),
     (("--spec", "missing.yaml"), "missing.yaml#/: file not found"),

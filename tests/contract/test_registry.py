@@ -14,8 +14,8 @@ def test_every_check_module_declares_the_check_it_is_named_after() -> None:
     assert tuple(checks) == registry.names()[:-1]
     assert registry.names()[-1] == registry.FUZZ
     assert all(check.probe or check.judge for check in checks.values())
-    assert {name for name, check in checks.items() if check.judge} == {"empty_bodies", "error_responses",
-                                                                         "partial_failure", "throttling"}
+    assert {name for name, check in checks.items() if check.judge} == {"answer_size", "empty_bodies", "error_responses",
+                                                                         "partial_failure", "redirects", "throttling"}
     assert [name for name, check in checks.items() if check.runs_last] == ["accounting"]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.bounded import Limits
 from harness.contract.runner import ContractOptions, run_contract
 from harness.redaction import Secret
 from harness.reference import running_target
@@ -24,7 +25,7 @@ def test_every_check_is_silent_on_a_correct_variant(variant: Variant) -> None:
     config = variant.target_config(TOKEN)
     with running_target(config, make_app=variant.make_app) as running:
         target = Target(running.base_url, Secret(TOKEN), None, config.max_body_bytes)  # black-box: no read-back
-        report = run_contract(target, ContractOptions(max_examples=8, max_wait=5))
+        report = run_contract(target, ContractOptions(max_examples=8, limits=Limits(max_retry_wait=5)))
     failures = [f"{row.name} on {row.subject}: {row.message}" for row in report.failed]
     assert failures == [], f"{variant.choice}: false alarms"
 

@@ -33,11 +33,11 @@ def test_slo_breach_against_a_slowed_target_exits_1(tmp_path: Path) -> None:
 
 
 def test_unreachable_target_and_bad_slo_exit_2_in_one_line(tmp_path: Path) -> None:
-    unreachable, _ = harness_load("--base-url", "http://127.0.0.1:9", "--token", "x", cwd=tmp_path)
+    unreachable, _ = harness_load("--base-url", "http://127.0.0.1:9", "--token", "a-test-token", cwd=tmp_path)
     assert unreachable.returncode == 2 and "target unreachable" in unreachable.stderr
     bad_slo, _ = harness_load("--slo", "p95 under 3", cwd=tmp_path)
     assert bad_slo.returncode == 2 and "write METRIC<VALUE" in bad_slo.stderr
-    production, _ = harness_load("--base-url", "https://api.togai.com", "--token", "x", cwd=tmp_path)
+    production, _ = harness_load("--base-url", "https://api.togai.com", "--token", "a-test-token", cwd=tmp_path)
     assert production.returncode == 2 and "--allow-production" in production.stderr
 
 

@@ -1,0 +1,224 @@
+"""Every answer read within bounds: a total deadline per request, and a cap on its body.
+
+A target under test may be broken or hostile. It may trickle its headers or
+body one byte at a time (a socket timeout restarts with every byte and never
+trips), send 300 MB, or a small gzip body that inflates to gigabytes. So
+every path that talks to a target reads through this module:
+
+- :class:`Limits` holds the bounds of a run (the command line's ``--timeout``,
+  ``--max-answer-bytes`` and ``--max-retry-wait``); :func:`use_limits` sets
+  them for the process, so the judges read the same values as the clients.
+- :func:`read_capped` reads a raw body, inflating ``gzip``/``deflate`` with a
+  bound on the output, and keeps at most ``max_answer_bytes + 1`` bytes: one
+  byte more than the cap is how every reader (and the ``answer_size`` judge)
+  knows an answer was cut.
+- :class:`BoundedClient` is an ``httpx.Client`` whose every request has one
+  total deadline (connect, headers and the whole body), enforced on each
+  socket read, and whose answers are read with :func:`read_capped`. It never
+  follows a redirect.
+
+schemathesis's requests and Locust's users apply the same :func:`read_capped`
+(``harness.contract.guard`` and ``harness.load.users``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import httpcore
+import httpx
+
+MiB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of one run."""
+
+    request_seconds: float = 30.0  # one request in total: connect, headers and the whole body
+    max_answer_bytes: int = MiB  # an answer's body after decompression; any documented answer is far smaller
+    max_retry_wait: float = 60.0  # the longest Retry-After waited out; a longer one is never slept through
+    retry_wait_budget: float = 120.0  # every Retry-After wait of a run together
+
+    def cut(self, body: bytes) -> bool:
+        """Whether ``body`` was cut at the cap (readers keep one byte more than the cap)."""
+        return len(body) > self.max_answer_bytes
+
+    def too_large(self) -> str:
+        return f"answer larger than {self.max_answer_bytes:,} bytes (read up to there, then its connection dropped)"
+
+    def too_long(self, seconds: float) -> bool:
+        """A ``Retry-After`` longer than a run waits: never slept through (the throttling check judges it)."""
+        return seconds > self.max_retry_wait
+
+
+
+_LIMITS: list[Limits] = [Limits()]
+
+
+def limits() -> Limits:
+    """The bounds in force (the defaults unless a command set its own with :func:`use_limits`)."""
+    return _LIMITS[-1]
+
+
+@contextlib.contextmanager
+def use_limits(bounds: Limits) -> Iterator[Limits]:
+    """Set the bounds of the process for the block (a run; schemathesis may judge in another thread)."""
+    _LIMITS.append(bounds)
+    try:
+        yield bounds
+    finally:
+        _LIMITS.remove(bounds)
+
+
+class WaitBudget:
+    """Retry-After waits of one run: each at most ``max_retry_wait``, all together at most the run's budget."""
+
+    def __init__(self, bounds: Limits) -> None:
+        self.bounds, self.spent = bounds, 0.0
+
+    def allows(self, seconds: float) -> bool:
+        return not self.bounds.too_long(seconds) and self.spent + seconds <= self.bounds.retry_wait_budget
+
+    def take(self, seconds: float) -> None:
+        self.spent += seconds
+        time.sleep(seconds)
+
+
+def _inflater(content_encoding: str | None) -> Any:
+    encoding = (content_encoding or "").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return zlib.decompressobj(wbits=47)  # gzip or zlib framing, detected from the header
+    return None  # identity, or an encoding not inflated here (kept as sent, capped all the same)
+
+
+def read_capped(chunks: Iterable[bytes], content_encoding: str | None, cap: int,
+                deadline: float | None = None) -> bytes:
+    """The body, inflated, cut at ``cap + 1`` bytes; reading stops there (or at ``deadline``, raising)."""
+    inflater = _inflater(content_encoding)
+    body = bytearray()
+    for chunk in chunks:
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError("the answer's body did not end in time")
+        if inflater is None:
+            body += chunk[: cap + 1 - len(body)]
+        else:
+            data = chunk
+            while data and len(body) <= cap:
+                try:
+                    body += inflater.decompress(data, cap + 1 - len(body))
+                except zlib.error:  # not the encoding it claims: keep the bytes as sent
+                    inflater = None
+                    body += data[: cap + 1 - len(body)]
+                    break
+                data = inflater.unconsumed_tail
+        if len(body) > cap:
+            break
+    return bytes(body)
+
+
+# -- httpx: a total deadline on every socket operation ------------------------------------------------
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("harness_request_deadline", default=None)
+
+
+def _remaining(timeout: float | None, error: type[Exception]) -> float | None:
+    bound = _DEADLINE.get()
+    if bound is None:
+        return timeout
+    deadline, seconds = bound
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error(f"no complete answer within {seconds:g}s")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _remaining(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _remaining(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname,
+                                                      _remaining(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_tcp(
+            host, port, _remaining(timeout, httpcore.ConnectTimeout), local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Any = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(
+            path, _remaining(timeout, httpcore.ConnectTimeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's own transport (its error mapping included) over a connection pool whose reads see the deadline."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # httpx takes no network backend, so its pool is rebuilt with one (httpx 0.28's attribute; pinned)
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(),
+                                             network_backend=_DeadlineBackend())
+
+
+_DROPPED_ON_READ = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+class BoundedClient(httpx.Client):
+    """An ``httpx.Client`` whose every answer comes within the deadline and the cap, and never via a redirect.
+
+    An answer cut at the cap keeps ``max_answer_bytes + 1`` bytes (see
+    :meth:`Limits.cut`); its connection is closed, not reused.
+    """
+
+    def __init__(self, bounds: Limits | None = None, **options: Any) -> None:
+        self.bounds = bounds or limits()
+        options.setdefault("timeout", self.bounds.request_seconds)
+        super().__init__(transport=_DeadlineTransport(), follow_redirects=False, **options)
+
+    def send(self, request: httpx.Request, *, stream: bool = False, auth: Any = httpx.USE_CLIENT_DEFAULT,
+             follow_redirects: Any = httpx.USE_CLIENT_DEFAULT) -> httpx.Response:
+        bound = _DEADLINE.set((time.monotonic() + self.bounds.request_seconds, self.bounds.request_seconds))
+        try:
+            response = super().send(request, stream=True, auth=auth, follow_redirects=False)
+            try:
+                body = read_capped(response.iter_raw(), response.headers.get("content-encoding"),
+                                   self.bounds.max_answer_bytes)
+            finally:
+                response.close()
+        except httpx.TimeoutException as error:  # one message, whichever socket operation ran out of time
+            raise type(error)(f"no complete answer within {self.bounds.request_seconds:g}s",
+                              request=request) from None
+        finally:
+            _DEADLINE.reset(bound)
+        headers = [(name, value) for name, value in response.headers.multi_items()
+                   if name.lower() not in _DROPPED_ON_READ]
+        return httpx.Response(response.status_code, headers=headers, content=body, request=request,
+                              extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")})

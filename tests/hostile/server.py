@@ -1,0 +1,275 @@
+"""A raw-socket server on loopback that misbehaves on purpose: one behaviour per instance.
+
+The harness is pointed at servers that are broken by definition; these are
+the worst of them, written below HTTP so that nothing (no framework, no
+server library) tidies up what goes on the wire. Every connection is served
+on its own daemon thread and every behaviour stops when the client goes away,
+when the server is stopped, or after ``SERVE_AT_MOST`` seconds, whichever
+comes first. ``python -m tests.hostile.server BEHAVIOUR`` serves one from the
+command line (it prints its URL).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import gzip
+import io
+import json
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+from functools import cache
+from urllib.parse import quote, quote_plus
+
+SERVE_AT_MOST = 200.0  # seconds one connection is served, whatever its behaviour
+BOMB_BYTES = 1 << 30  # what the gzip bomb inflates to
+HUGE_BYTES = 300 * 10**6  # the huge answer's body
+
+
+class Connection:
+    """One client connection: its socket, the request it sent, and whether to go on."""
+
+    def __init__(self, sock: socket.socket, server: HostileServer) -> None:
+        self.sock, self.server = sock, server
+        self.started = time.monotonic()
+        self.request = b""
+
+    @property
+    def open(self) -> bool:
+        return not self.server.stopping.is_set() and time.monotonic() - self.started < SERVE_AT_MOST
+
+    def read_request(self) -> bool:
+        """The request's head and body (bounded), or ``False`` when the client sent none."""
+        self.sock.settimeout(10)
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data and len(data) < 1 << 20:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return False
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")[1:]
+                           if line.lower().startswith(b"content-length:")), 0)
+            while len(body) < min(length, 32 << 20):
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+        except (OSError, ValueError):
+            return False
+        self.request = head + b"\r\n\r\n" + body
+        return True
+
+    def header(self, name: str) -> str:
+        head = self.request.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        for line in head.split("\r\n")[1:]:
+            key, _, value = line.partition(":")
+            if key.strip().lower() == name.lower():
+                return value.strip()
+        return ""
+
+    def send(self, data: bytes) -> bool:
+        try:
+            self.sock.sendall(data)
+            return True
+        except OSError:
+            return False
+
+    def pause(self, seconds: float) -> bool:
+        return not self.server.stopping.wait(seconds) and self.open
+
+
+def head(status: str, *headers: str, length: int | None = None) -> bytes:
+    lines = [f"HTTP/1.1 {status}", "Content-Type: application/json", *headers]
+    if length is not None:
+        lines.append(f"Content-Length: {length}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def answer(connection: Connection, status: str, body: bytes, *headers: str) -> None:
+    connection.send(head(status, *headers, "Connection: close", length=len(body)) + body)
+
+
+# -- behaviours -------------------------------------------------------------------------------------------
+def never_answers(connection: Connection) -> None:
+    """Reads the request, then says nothing at all."""
+    while connection.pause(0.5):
+        pass
+
+
+def garbage(connection: Connection) -> None:
+    """Bytes that are not HTTP, then the connection closes."""
+    connection.send(bytes(range(256)) * 16 + b"\x1b[31mnot http\x00\r\n\r\n")
+
+
+def reset_mid_body(connection: Connection) -> None:
+    """Promises 5,000 bytes, sends 20, then resets the connection."""
+    connection.send(head("400 Bad Request", length=5000) + b'{"message": "cut of')
+    connection.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def endless_chunked(connection: Connection) -> None:
+    """A chunked answer that never ends."""
+    if not connection.send(head("400 Bad Request", "Transfer-Encoding: chunked") + b'3\r\n{"m\r\n'):
+        return
+    chunk = b"%x\r\n%s\r\n" % (65536, b"a" * 65536)
+    while connection.open and connection.send(chunk):
+        pass
+
+
+def huge_header(connection: Connection) -> None:
+    """A header line that never ends."""
+    if not connection.send(b"HTTP/1.1 400 Bad Request\r\nX-Huge: "):
+        return
+    block = b"a" * 65536
+    while connection.open and connection.send(block):
+        pass
+
+
+def slow_headers(connection: Connection) -> None:
+    """Headers one byte every half second, never finished."""
+    for byte in (b"HTTP/1.1 400 Bad Request\r\n" + b"X-Slow: " + b"a" * 100_000):
+        if not (connection.send(bytes([byte])) and connection.pause(0.5)):
+            return
+
+
+def slow_body(connection: Connection) -> None:
+    """Headers at once, then a 100,000-byte body one byte every half second."""
+    if not connection.send(head("400 Bad Request", length=100_000) + b'{"message": "'):
+        return
+    while connection.pause(0.5) and connection.send(b"a"):
+        pass
+
+
+def huge_body(connection: Connection) -> None:
+    """A 300 MB error answer."""
+    prefix = b'{"message": "'
+    if not connection.send(head("400 Bad Request", length=HUGE_BYTES) + prefix):
+        return
+    block, left = b"a" * 65536, HUGE_BYTES - len(prefix)
+    while left > 0 and connection.open and connection.send(block[:left]):
+        left -= len(block)
+
+
+def gzip_bomb(connection: Connection) -> None:
+    """A gzip body of about 1 MB that inflates to 1 GiB of zeros."""
+    body = bomb()
+    connection.send(head("400 Bad Request", "Content-Encoding: gzip", length=len(body)) + body)
+    while connection.pause(0.5):  # the client hangs up once it has had enough
+        pass
+
+
+def token_echo(connection: Connection) -> None:
+    """Echoes the credentials it was sent, raw and encoded, in the body and in a header."""
+    authorization = connection.header("authorization")
+    token = authorization.partition(" ")[2]
+    echoes = {"authorization": authorization, "token": token, "url": quote(token, safe=""),
+              "form": quote_plus(token), "base64": base64.b64encode(token.encode()).decode(),
+              "basic": base64.b64encode(f"user:{token}".encode()).decode(),
+              "request": connection.request.decode("utf-8", "replace")[:4000]}
+    body = json.dumps({"message": f"invalid token {token} (sent {authorization})", "echo": echoes}).encode()
+    answer(connection, "400 Bad Request", body, f"X-Echo: {authorization}", f"X-Token-Url: {quote(token)}")
+
+
+def retry_after_day(connection: Connection) -> None:
+    """Throttles everything and asks for a day's wait."""
+    answer(connection, "429 Too Many Requests", b'{"message": "come back tomorrow"}', "Retry-After: 86400")
+
+
+def redirect_elsewhere(connection: Connection) -> None:
+    """Redirects every request, 307 (method and body kept), to the server's ``elsewhere``."""
+    location = f"{connection.server.elsewhere}/stolen"
+    answer(connection, "307 Temporary Redirect", b'{"message": "moved"}', f"Location: {location}")
+
+
+BEHAVIOURS: dict[str, Callable[[Connection], None]] = {behaviour.__name__: behaviour for behaviour in (
+    never_answers, garbage, reset_mid_body, endless_chunked, huge_header, slow_headers, slow_body, huge_body,
+    gzip_bomb, token_echo, retry_after_day, redirect_elsewhere)}
+
+
+@cache
+def bomb() -> bytes:
+    """1 GiB of zeros, gzipped once per process (about 1 MB; under two seconds)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as packed:
+        zeros = bytes(1 << 20)
+        for _ in range(BOMB_BYTES >> 20):
+            packed.write(zeros)
+    return out.getvalue()
+
+
+class HostileServer:
+    """``with HostileServer("slow_body") as server: ... server.base_url ...``."""
+
+    def __init__(self, behaviour: str) -> None:
+        self.behaviour = BEHAVIOURS[behaviour]
+        self.stopping = threading.Event()
+        self.requests = 0
+        self.seen: list[bytes] = []  # requests received (the redirect's other host reads it)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.elsewhere = ""
+        self._other: HostileServer | None = None
+        if behaviour == "redirect_elsewhere":
+            self._other = HostileServer("never_answers")
+            self.elsewhere = self._other.base_url
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def other(self) -> HostileServer | None:
+        """The server a redirect points to: it must receive nothing."""
+        return self._other
+
+    def __enter__(self) -> HostileServer:
+        if self.behaviour is gzip_bomb:
+            bomb()
+        if self._other is not None:
+            self._other.__enter__()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self._listener.close()
+        self._thread.join(timeout=5)
+        if self._other is not None:
+            self._other.__exit__()
+
+    def _accept(self) -> None:
+        self._listener.settimeout(0.2)
+        while not self.stopping.is_set():
+            try:
+                sock, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
+
+    def _serve(self, sock: socket.socket) -> None:
+        connection = Connection(sock, self)
+        with sock:
+            if connection.read_request():
+                self.requests += 1
+                self.seen.append(connection.request[:4096])
+                with contextlib.suppress(OSError):  # the client went away: that ends any behaviour
+                    self.behaviour(connection)
+
+
+def main() -> None:
+    import sys  # noqa: PLC0415
+
+    with HostileServer(sys.argv[1]) as server:
+        sys.stdout.write(f"{server.base_url}\n")
+        sys.stdout.flush()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.stopping.wait(SERVE_AT_MOST * 3)
+
+
+if __name__ == "__main__":
+    main()

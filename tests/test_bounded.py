@@ -1,0 +1,71 @@
+"""Answers read within bounds: one total deadline per request, a cap on the body after decompression."""
+
+from __future__ import annotations
+
+import gzip
+import time
+import zlib
+
+import httpx
+import pytest
+
+from harness.bounded import BoundedClient, Limits, WaitBudget, read_capped
+from tests.hostile.server import HostileServer
+
+CAP = 1000
+
+
+def test_a_body_is_cut_one_byte_past_the_cap_and_read_no_further() -> None:
+    reads = []
+
+    def chunks():
+        for _ in range(10_000):
+            reads.append(1)
+            yield b"a" * 100
+
+    body = read_capped(chunks(), None, CAP)
+    assert len(body) == CAP + 1 and len(reads) == 11  # stopped at the first chunk past the cap
+    assert Limits(max_answer_bytes=CAP).cut(body) and not Limits(max_answer_bytes=CAP).cut(body[:CAP])
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_bomb_inflates_no_further_than_the_cap(encoding: str) -> None:
+    zeros = bytes(50 << 20)
+    packed = gzip.compress(zeros) if encoding == "gzip" else zlib.compress(zeros)
+    assert len(packed) < 100_000
+    body = read_capped([packed], encoding, CAP)
+    assert body == bytes(CAP + 1)
+
+
+def test_a_body_that_is_not_the_encoding_it_claims_is_kept_as_sent() -> None:
+    assert read_capped([b'{"message": "plain"}'], "gzip", CAP) == b'{"message": "plain"}'
+    assert read_capped([gzip.compress(b"small")], "gzip", CAP) == b"small"
+
+
+@pytest.mark.parametrize("behaviour", ["slow_headers", "slow_body", "never_answers"])
+def test_a_trickling_or_silent_server_ends_the_request_at_its_deadline(behaviour: str) -> None:
+    """httpx's own timeouts restart with every byte; the deadline is one for the whole request."""
+    with HostileServer(behaviour) as server, BoundedClient(Limits(request_seconds=1.5)) as http:
+        started = time.monotonic()
+        with pytest.raises(httpx.TimeoutException, match=r"no complete answer within 1.5s"):
+            http.post(f"{server.base_url}/ingest", content=b"{}")
+        assert time.monotonic() - started < 4
+
+
+def test_a_huge_answer_comes_back_cut_and_a_redirect_is_not_followed() -> None:
+    with HostileServer("huge_body") as server, BoundedClient(Limits(max_answer_bytes=CAP)) as http:
+        answer = http.post(f"{server.base_url}/ingest", content=b"{}")
+    assert answer.status_code == 400 and len(answer.content) == CAP + 1
+    with HostileServer("redirect_elsewhere") as server, BoundedClient() as http:
+        answer = http.post(f"{server.base_url}/ingest", content=b"{}")
+        assert answer.status_code == 307
+        assert server.other is not None and server.other.requests == 0
+
+
+def test_waits_are_capped_each_and_together() -> None:
+    waits = WaitBudget(Limits(max_retry_wait=2, retry_wait_budget=3))
+    assert not waits.allows(2.5)  # longer than one wait may be
+    assert waits.allows(2)
+    waits.take(0.01)
+    waits.spent = 2.5
+    assert not waits.allows(1)  # past the run's budget
