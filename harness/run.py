@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from harness.baseline import Baseline, judge
 from harness.bounded import Limits
 from harness.errors import HarnessError
 from harness.progress import OnProgress, ignore_progress
@@ -57,6 +58,7 @@ class RunContext:
     root: Path
     on_progress: OnProgress = ignore_progress
     limits: Limits = field(default_factory=Limits)  # every stage's requests: deadline, answer cap, waits
+    baseline: Baseline | None = None  # known findings, judged in every stage's report
 
 
 class Stage(Protocol):
@@ -151,6 +153,8 @@ def run_all(context: RunContext, plan: list[Stage] | None = None) -> list[tuple[
         except HarnessError as error:
             report = error_report(stage.folder, stage.name, context.target.label, str(error))
         report.seconds = time.monotonic() - started
+        if context.baseline is not None:
+            report = judge(report, context.baseline)
         write_all(report, context.root / stage.folder)
         done.append((stage.name, report, stage.folder))
     return done

@@ -24,6 +24,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     ERROR = "error"  # the harness could not judge it
+    KNOWN = "known"  # failed, every finding recorded in the run's baseline (harness.baseline): not gating
 
 
 class Finding(msgspec.Struct, frozen=True):
@@ -32,9 +33,17 @@ class Finding(msgspec.Struct, frozen=True):
     message: str
     reproduction: str = ""
     seen: str = ""
+    baseline: str = ""  # with --baseline: new, known, expired or fixed (harness.baseline)
+    baseline_note: str = ""  # the baseline entry's reason
+
+    @property
+    def headline(self) -> str:
+        """The message, with its baseline status in front when the run had a baseline."""
+        note = f" ({self.baseline_note})" if self.baseline_note else ""
+        return f"[{self.baseline}{note}] {self.message}" if self.baseline else self.message
 
     def text(self) -> str:
-        lines = [self.message]
+        lines = [self.headline]
         if self.reproduction:
             lines.append(f"reproduce: {self.reproduction}")
         if self.seen:
@@ -97,6 +106,13 @@ class Report(msgspec.Struct):
         return sum(row.outcome is outcome for row in self.rows)
 
     @property
+    def tally(self) -> str:
+        """``3 passed, 1 failed, 2 skipped`` (and known findings, when a baseline accepted some)."""
+        known = self.count(Outcome.KNOWN)
+        return (f"{self.count(Outcome.PASSED)} passed, {self.count(Outcome.FAILED)} failed, "
+                f"{self.count(Outcome.SKIPPED)} skipped" + (f", {known} known" if known else ""))
+
+    @property
     def failed(self) -> list[Row]:
         return [row for row in self.rows if row.outcome is Outcome.FAILED]
 
@@ -110,9 +126,9 @@ class Report(msgspec.Struct):
 
 
 def overall(outcomes: Iterable[Outcome]) -> Outcome:
-    """Error outranks failed, failed outranks passed; all skipped (or nothing) is skipped."""
+    """Error outranks failed, failed outranks passed, passed outranks known; all skipped (or nothing) is skipped."""
     seen = set(outcomes)
-    for outcome in (Outcome.ERROR, Outcome.FAILED, Outcome.PASSED):
+    for outcome in (Outcome.ERROR, Outcome.FAILED, Outcome.PASSED, Outcome.KNOWN):
         if outcome in seen:
             return outcome
     return Outcome.SKIPPED

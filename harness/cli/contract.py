@@ -11,6 +11,7 @@ from harness.cli.console import announce, err, out, say
 from harness.cli.options import (
     AdminToken,
     AllowProduction,
+    BaselineFile,
     BaseUrl,
     MaxAnswerBytes,
     MaxRetryWait,
@@ -18,6 +19,7 @@ from harness.cli.options import (
     SpecOption,
     Timeout,
     Token,
+    WriteBaseline,
 )
 from harness.contract.registry import names as check_names
 from harness.durations import parse_duration
@@ -55,9 +57,13 @@ def contract(
     max_retry_wait: MaxRetryWait = 60.0,
     time_budget: Annotated[str, typer.Option(help="Bound of the whole run, e.g. 10m; checks not begun by then are "
                                                   "reported as not run (exit 2).")] = "10m",
+    baseline: BaselineFile = None,
+    write_baseline: WriteBaseline = None,
     allow_production: AllowProduction = False,
 ) -> None:
     """Prove the contract against a target: exit 0 clean, 1 contract failures, 2 harness or connection error."""
+    from harness.baseline import judge, write  # noqa: PLC0415
+    from harness.baseline import load as load_baseline  # noqa: PLC0415
     from harness.bounded import Limits  # noqa: PLC0415
     from harness.contract.runner import ContractOptions, run_contract  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
@@ -72,6 +78,7 @@ def contract(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--time-budget") from None
     load_spec(spec)
+    known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
     bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
     with resolve(base_url, token, admin_token=admin_token, max_body_bytes=max_body_bytes,
                  allow_production=allow_production) as target:
@@ -81,6 +88,9 @@ def contract(
         announce(f"contract suite against {target.label}", target.cautions)
         with progress_bar(err) as on_progress:
             report = run_contract(target, options, on_progress)
+    report = judge(report, known) if known else report
+    if write_baseline:
+        say(f"baseline: {write(write_baseline, [report], known)} findings written to {write_baseline}")
     show(report, out)
     for path in write_all(report, report_dir):
         say(f"report: {path}")

@@ -14,12 +14,14 @@ from harness.cli.console import announce, err, out, say
 from harness.cli.options import (
     AdminToken,
     AllowProduction,
+    BaselineFile,
     BaseUrl,
     MaxAnswerBytes,
     ReportDir,
     SpecOption,
     Timeout,
     Token,
+    WriteBaseline,
 )
 from harness.durations import parse_duration
 from harness.load.scenarios import scenario as find_scenario
@@ -82,6 +84,8 @@ def load(
     max_answer_bytes: MaxAnswerBytes = 1 << 20,
     spec: SpecOption = None,
     report_dir: ReportDir = Path("reports/load"),
+    baseline: BaselineFile = None,
+    write_baseline: WriteBaseline = None,
     allow_production: AllowProduction = False,
 ) -> None:
     """Load-test a target with a Locust scenario: exit 0 all met, 1 a breach, 2 harness or connection error.
@@ -92,6 +96,8 @@ def load(
     if worker:
         assert chosen.path is not None
         run_worker(chosen.path, master_host, master_port, token)
+    from harness.baseline import judge, write  # noqa: PLC0415
+    from harness.baseline import load as load_baseline  # noqa: PLC0415
     from harness.bounded import Limits  # noqa: PLC0415
     from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
     from harness.load.slo import parse_slos  # noqa: PLC0415
@@ -113,12 +119,16 @@ def load(
                           other_token=Secret(other_token) if other_token else None,
                           limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
     loaded = load_spec(spec)
+    known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
     with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
         preflight(loaded, target, timeout)
         bound = "until it ends" if chosen.ends_itself and not run_time else f"for up to {seconds:.0f}s"
         announce(f"load scenario {scenario} against {target.label} {bound}", target.cautions)
         with progress_bar(err) as on_progress:
             report = run_load(target, loaded, options, report_dir, on_progress)
+    report = judge(report, known) if known else report
+    if write_baseline:
+        say(f"baseline: {write(write_baseline, [report], known)} findings written to {write_baseline}")
     paths = write_all(report, report_dir)
     show(report, out)
     for path in [*paths, *(report_dir / name for name in report.charts.values())]:

@@ -26,3 +26,10 @@ MaxAnswerBytes = Annotated[int, typer.Option(
     min=1024, help="Largest answer read (decompressed); a larger one is a finding, read no further.")]
 MaxRetryWait = Annotated[float, typer.Option(
     min=0, help="Longest Retry-After waited out; a longer one is never slept through (noted as not verified).")]
+BaselineFile = Annotated[Path | None, typer.Option(
+    "--baseline", help="Known findings (a file --write-baseline wrote): reported as known, not failing the run; "
+                       "new ones fail, those past their expiry fail again, those gone are reported fixed.",
+    show_default=False)]
+WriteBaseline = Annotated[Path | None, typer.Option(
+    "--write-baseline", help="Write this run's findings as a baseline file (keeping the reasons and expiry dates "
+                             "of --baseline's entries).", show_default=False)]

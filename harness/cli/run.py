@@ -11,6 +11,7 @@ from harness.cli.console import announce, err, out, say
 from harness.cli.options import (
     AdminToken,
     AllowProduction,
+    BaselineFile,
     BaseUrl,
     MaxAnswerBytes,
     MaxRetryWait,
@@ -18,6 +19,7 @@ from harness.cli.options import (
     SpecOption,
     Timeout,
     Token,
+    WriteBaseline,
 )
 
 
@@ -32,6 +34,8 @@ def run(
     max_retry_wait: MaxRetryWait = 60.0,
     spec: SpecOption = None,
     report_dir: ReportDir = Path("reports"),
+    baseline: BaselineFile = None,
+    write_baseline: WriteBaseline = None,
     allow_production: AllowProduction = False,
 ) -> None:
     """Run everything (lint, contract, load, throttle, SDK check): exit 0 clean, 1 findings, 2 an error."""
@@ -40,6 +44,8 @@ def run(
     from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
+    from harness.baseline import load as load_baseline  # noqa: PLC0415
+    from harness.baseline import write  # noqa: PLC0415
     from harness.bounded import Limits  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
     from harness.reports.html import write_index  # noqa: PLC0415
@@ -51,12 +57,17 @@ def run(
 
     started = time.monotonic()
     loaded = load_spec(spec)
+    known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
     with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
         announce(f"harness run against {target.label}{' (quick)' if quick else ''}", target.cautions)
         with progress_bar(err) as on_progress:
             bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
-            stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress, bounds))
+            stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress, bounds,
+                                        known))
         label = target.label
+    if write_baseline:
+        count = write(write_baseline, [report for _, report, _ in stages], known)
+        say(f"baseline: {count} findings written to {write_baseline}")
     index = write_index(stages, label, report_dir, time.monotonic() - started)
     table = Table(title=f"harness run against {label}")
     for column in ("stage", "verdict", "key figures", "time"):

@@ -47,7 +47,7 @@ def show(report: Report, console: Console) -> None:
         console.print(Text.assemble("\n", ("FAILED", "bold red"), f" {row.name}",
                                     f" on {row.subject}" if row.subject else ""))
         for finding in row.findings[:FINDINGS_SHOWN]:
-            console.print(f"  - {finding.message}", markup=False, highlight=False)
+            console.print(f"  - {finding.headline}", markup=False, highlight=False)
             if finding.reproduction:
                 console.print(f"    reproduce: {finding.reproduction}", markup=False, highlight=False)
             if finding.seen:
@@ -56,6 +56,5 @@ def show(report: Report, console: Console) -> None:
             console.print(f"  ... {len(row.findings) - FINDINGS_SHOWN} more in {report.engine}.json")
     for note in report.notes:
         console.print(note, highlight=False, markup=False)
-    console.print(f"\n{report.count(Outcome.PASSED)} passed, {report.count(Outcome.FAILED)} failed, "
-                  f"{report.count(Outcome.SKIPPED)} skipped in {report.seconds:.1f}s"
+    console.print(f"\n{report.tally} in {report.seconds:.1f}s"
                   + (f" ({report.summary})" if report.summary else ""), highlight=False)

@@ -1,13 +1,19 @@
-"""``index.html``: the one page a person opens after ``harness run``, rendered from the stages' reports.
+"""``index.html``: the one page a person opens after ``harness run``, self-contained, with every finding.
 
-The summary table, each stage's findings with their reproduction lines
-(credentials already redacted), the load charts, and links to every
-machine-readable file. Self-contained: no script, no remote asset.
+The summary; each stage in a collapsible section (open when it failed) with
+its figures, its own tables (the SDK matrix), its charts embedded as data
+URIs, and every row with every finding: the reproduction line (credentials
+redacted), the response seen and, with a baseline, whether the finding is
+new, known, expired or fixed. A small inline script filters rows by outcome
+and text; without it every row shows. Nothing is fetched from anywhere: the
+file reads the same from a CI artifact as on the machine that wrote it.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
@@ -19,18 +25,36 @@ from harness.verdicts import Outcome, Report, overall
 _TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html"
 
 
+@dataclass(frozen=True)
+class _Stage:
+    name: str
+    report: Report
+    folder: str
+    charts: list[tuple[str, str]]  # label, data URI
+
+    @property
+    def anchor(self) -> str:
+        return "stage-" + "".join(c if c.isalnum() else "-" for c in self.name)
+
+
+def _embedded(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
 def write_index(stages: list[tuple[str, Report, str]], target: str, directory: Path, total_seconds: float) -> Path:
     """``stages``: (stage name, its report, its folder relative to ``directory``)."""
-    stages = [(name, printable(report), folder) for name, report, folder in stages]
-    outcome = overall(report.outcome for _, report, _ in stages)
+    shown = [_Stage(name, printable(report), folder,
+                    [(label, _embedded(directory / folder / file)) for label, file in report.charts.items()
+                     if (directory / folder / file).is_file()])
+             for name, report, folder in stages]
+    outcome = overall(stage.report.outcome for stage in shown)
     failed = outcome in (Outcome.FAILED, Outcome.ERROR)
-    charts = [(f"{name}: {label}", f"{folder}/{file}") for name, report, folder in stages
-              for label, file in report.charts.items()]
+    counts = {each.value: sum(stage.report.count(each) for stage in shown) for each in Outcome}
     template = Environment(autoescape=select_autoescape(default=True)).from_string(
         _TEMPLATE.read_text(encoding="utf-8"))
     html = template.render(
-        stages=stages, target=target, verdict="findings" if failed else "all passed",
-        overall="failed" if failed else "passed", charts=charts, total=total_seconds,
+        stages=shown, target=target, verdict="findings" if failed else "all passed",
+        overall="failed" if failed else "passed", total=total_seconds, counts=counts,
         when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
     path = directory / "index.html"
     path.write_text(html, encoding="utf-8")

@@ -14,8 +14,7 @@ def markdown(report: Report) -> str:
     lines = [f"# {report.title}: {verdict}", "", f"Target: {report.target}  "]
     if report.summary:
         lines.append(f"{md_cell(report.summary)}  ")
-    lines.append(f"{report.count(Outcome.PASSED)} passed, {report.count(Outcome.FAILED)} failed, "
-                 f"{report.count(Outcome.SKIPPED)} skipped in {report.seconds:.1f}s")
+    lines.append(f"{report.tally} in {report.seconds:.1f}s")
     if report.figures:
         lines += ["", "| figure | value |", "|---|---|",
                   *[f"| {md_cell(name)} | {md_cell(value)} |" for name, value in report.figures]]
@@ -27,11 +26,11 @@ def markdown(report: Report) -> str:
     lines += [f"| {md_cell(row.name)} | {md_cell(row.subject)} | {row.outcome.value} | {md_cell(row.message)} |"
               for row in report.rows]
     for row in report.rows:
-        if row.outcome is not Outcome.FAILED or not row.findings:
+        if row.outcome not in (Outcome.FAILED, Outcome.KNOWN) or not row.findings:
             continue
         lines += ["", f"## {row.name} on {row.subject}" if row.subject else f"## {row.name}"]
         for finding in row.findings[:FINDINGS_SHOWN]:
-            lines += ["", f"- {md_cell(finding.message)}"]
+            lines += ["", f"- {md_cell(finding.headline)}"]
             if finding.reproduction:
                 lines += ["", "  ```sh", f"  {finding.reproduction}", "  ```"]
             if finding.seen:

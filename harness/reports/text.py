@@ -47,7 +47,8 @@ def _printable(value: Any) -> Any:
     return value
 
 FINDINGS_SHOWN = 5  # per row, in the console and Markdown; the JSON report has them all
-STYLE = {Outcome.PASSED: "green", Outcome.FAILED: "bold red", Outcome.ERROR: "bold red", Outcome.SKIPPED: "yellow"}
+STYLE = {Outcome.PASSED: "green", Outcome.FAILED: "bold red", Outcome.ERROR: "bold red", Outcome.SKIPPED: "yellow",
+         Outcome.KNOWN: "magenta"}
 
 
 def md_cell(text: object) -> str:

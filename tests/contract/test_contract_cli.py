@@ -115,3 +115,26 @@ def test_a_slow_target_ends_within_the_time_budget_with_progress_and_says_what_w
     assert budget["outcome"] == "error" and "time budget of 8s was spent" in budget["message"]
     assert "not run: " in budget["message"] and "schemathesis" in budget["message"]
     assert "contract: auth" in result.stderr  # progress, as plain lines when stderr is not a terminal
+
+
+def test_a_baseline_round_trip_adopt_rerun_clean_then_a_new_finding_fails(tmp_path: Path) -> None:
+    """Adopt (write the findings), rerun: known, exit 0; another target: the old finding fixed, a new one fails."""
+    faults = {fault.name: fault for fault in FAULTS}
+    checks = ("--checks", "error_responses,auth", "--max-examples", "1")
+    with running_target(TargetConfig(tokens=(SECRET,)), make_app=faults["text_errors"].make_app) as target:
+        adopted = harness("contract", "--base-url", target.base_url, *checks, "--write-baseline", "known.json",
+                          "--report-dir", "first", cwd=tmp_path, env={"HARNESS_TOKEN": SECRET})
+        assert adopted.returncode == 1 and "findings written to known.json" in adopted.stderr
+        entries = json.loads((tmp_path / "known.json").read_text())["entries"]
+        assert entries and {entry["check"] for entry in entries} == {"error_responses"}
+        assert all("127.0.0.1" not in entry["fingerprint"] for entry in entries)
+        again = harness("contract", "--base-url", target.base_url, *checks, "--baseline", "known.json",
+                        "--report-dir", "again", cwd=tmp_path, env={"HARNESS_TOKEN": SECRET})
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "known" in again.stdout and "[known]" in (tmp_path / "again" / "contract.md").read_text()
+    with running_target(TargetConfig(tokens=(SECRET,)), make_app=faults["any_token"].make_app) as target:
+        other = harness("contract", "--base-url", target.base_url, *checks, "--baseline", "known.json",
+                        "--report-dir", "other", cwd=tmp_path, env={"HARNESS_TOKEN": SECRET})
+    assert other.returncode == 1, other.stdout + other.stderr
+    written = (tmp_path / "other" / "contract.md").read_text()
+    assert "[new]" in written and "fixed since the baseline" in written
