@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -24,6 +25,7 @@ from harness.bounded import BoundedClient, limits
 from harness.outcomes import (
     Accepted,
     MalformedResponse,
+    NaiveTimestamp,
     Outcome,
     PartiallyAccepted,
     Rejected,
@@ -38,6 +40,20 @@ from harness.spec import Operation, Spec, load_spec
 USER_AGENT = "togai-ingestion-harness"
 _decode = msgspec.json.Decoder().decode
 _encode = msgspec.json.Encoder().encode
+
+
+def _offsets_required(value: Any) -> Any:
+    """``value`` as given, once no naive ``datetime`` is found in it (it would go out without an offset)."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise NaiveTimestamp(f"the datetime {value.isoformat()} has no timezone; the API needs an offset "
+                             "(give an aware datetime, e.g. datetime.now(UTC))")
+    if isinstance(value, dict):
+        for item in value.values():
+            _offsets_required(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _offsets_required(item)
+    return value
 
 
 @dataclass(frozen=True)
@@ -87,7 +103,7 @@ class IngestProtocol:
 
     def exchange(self, http: httpx.Client | httpx.AsyncClient, operation: Operation,
                  body: Any) -> Exchange:
-        content = body if isinstance(body, bytes) else _encode(body)
+        content = body if isinstance(body, bytes) else _encode(_offsets_required(body))
         request = http.build_request(operation.method, operation.path, content=content,
                                      headers={"Content-Type": "application/json"})
         attempt = 1

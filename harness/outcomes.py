@@ -76,6 +76,11 @@ class HarnessClientError(Exception):
     """Base of the errors the harness client raises."""
 
 
+class NaiveTimestamp(HarnessClientError, ValueError):
+    """A ``datetime`` without a timezone in an event: the contract's date-time needs an offset, and the client
+    cannot know which one the caller meant, so it refuses before sending (docs/contract.md#formats)."""
+
+
 class MalformedResponse(HarnessClientError):
     """A documented status whose body breaks the contract (not JSON, wrong shape, unexpected)."""
 

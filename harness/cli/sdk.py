@@ -17,7 +17,8 @@ def sdk(
                                               "togai_harness.sdk_adapters, or module:factory / file.py:factory.")
                        ] = "togai-client",
     sdk_version: Annotated[list[str] | None, typer.Option(
-        help="A release of the adapter's package to install in its own cached virtualenv; repeat to compare.",
+        help="A release of the adapter's package (1.0.3), or a path to a local build (wheel, sdist or source "
+             "directory), each installed in its own cached virtualenv; repeat to compare.",
         show_default=False)] = None,
     package: Annotated[str | None, typer.Option(help="PyPI package of a custom adapter's SDK, for --sdk-version.",
                                                 show_default=False)] = None,
@@ -33,7 +34,7 @@ def sdk(
     from harness.reports import write_all  # noqa: PLC0415
     from harness.reports.console import show  # noqa: PLC0415
     from harness.sdk.adapter import Subject, find_adapter  # noqa: PLC0415
-    from harness.sdk.envs import sdk_python  # noqa: PLC0415
+    from harness.sdk.envs import install_for, sdk_python  # noqa: PLC0415
     from harness.sdk.report import as_report  # noqa: PLC0415
     from harness.sdk.runner import run_matrix  # noqa: PLC0415
     from harness.spec import load_spec  # noqa: PLC0415
@@ -44,8 +45,11 @@ def sdk(
     ref = find_adapter(adapter, package)
     if sdk_version and ref.package is None:
         raise ConfigError(f"--adapter {adapter!r} names no PyPI package: give --package to use --sdk-version")
-    subjects = ([Subject(f"{ref.package} {version}", ref, sdk_python(ref.package, version, log=say))
-                 for version in sdk_version] if sdk_version and ref.package else [Subject(ref.name, ref)])
+    installs = [install_for(ref.package, version) for version in sdk_version or ()] if ref.package else []
+    # a local build's column names the version its package reports, once the child has said it
+    subjects = ([Subject(f"{ref.package} {{version}} ({install.label})" if install.local else
+                         f"{ref.package} {install.label}", ref, sdk_python(install, log=say))
+                 for install in installs] if sdk_version and ref.package else [Subject(ref.name, ref)])
     with resolve(base_url, token, admin_token=admin_token) as target:
         announce(f"SDK check against {target.label}: {', '.join(s.label for s in subjects)}", target.cautions)
         matrix = run_matrix(target, loaded, subjects, on_subject=lambda label: say(f"running {label} ..."))

@@ -3,7 +3,8 @@
 An adapter is a factory ``make(base_url, token)`` returning an object with
 ``send_event(event: dict)`` and ``send_batch(events: list[dict])``: each
 sends through the SDK and returns what the SDK returned, or lets what it
-raised propagate. Write one for your SDK in a few lines and name it by
+raised propagate. It may say ``version`` and ``default_host`` (where the SDK
+sends when no host is configured), reported as facts of its column. Write one for your SDK in a few lines and name it by
 ``package.module:make`` or ``path/to/adapter.py:make``, or publish it as an
 entry point in the group ``togai_harness.sdk_adapters``.
 """

@@ -4,9 +4,16 @@
 - 429 with and without ``Retry-After``;
 - malformed answers: not JSON, truncated JSON, JSON of the wrong shape;
 - a connection dropped after the status line;
-- client-side validation: a batch over the limit, an invalid attribute
-  value, a missing field (from the event factory's invalid variants); these
-  are answered by the target's real validation.
+- every constraint of the spec, through the SDK (the event factory's
+  variants): each invalid one (a required field missing, ``maxLength`` + 1,
+  a pattern broken, ``maxItems`` + 1, ``minItems`` - 1, an unknown
+  property...) must be refused before sending, or is marked: a caller then
+  learns of the mistake only from the server; each valid edge (``maxLength``
+  exactly, in multi-byte characters; exactly ``maxItems``) must be sent and
+  accepted. These are answered by the target's real validation;
+- timestamps on the wire: the event's date-time field handed to the SDK as
+  an aware UTC datetime, one with another offset, a naive datetime and a
+  string ending in ``Z``; what goes out must be RFC 3339 with an offset.
 """
 
 from __future__ import annotations
@@ -27,14 +34,22 @@ class Case:
     operation: str
     name: str  # the matrix row
     kind: str  # success | error | throttled | malformed-success | malformed-error | dropped | client-validation
+    #            | valid-edge | timestamp
     status: int | None  # the scripted status (None: the target's own judgement)
     answers: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # what the adapter is asked to send
+    batch: bool = False
+    timestamp: tuple[str, str] | None = None  # (the event's date-time field, the form the child hands the SDK)
+    description: str = ""  # what an invalid case breaks, for its cell
 
     def job(self) -> dict[str, Any]:
-        batch = self.operation != "ingest"
-        return {"id": self.id, "operation": "batch" if batch else "single", "events": self.events,
-                "answers": {self.operation: self.answers}}
+        return {"id": self.id, "operation": "batch" if self.batch else "single", "events": self.events,
+                "answers": {self.operation: self.answers}, "timestamp": self.timestamp}
+
+
+TIMESTAMP_FORMS = {  # the child's names of the forms (harness/sdk/child.py) and the matrix rows
+    "utc": "an aware UTC datetime", "offset": "a datetime at +05:30", "naive": "a naive datetime",
+    "z-string": "a string ending in Z"}
 
 
 # malformed answers: (name, status, raw body, content type)
@@ -57,6 +72,7 @@ def _operation_cases(spec: Spec, operation: Operation, factory: EventFactory) ->
         return factory.events(count if operation.is_batch else 1)
 
     made = []
+    batch = operation.is_batch
     for status in operation.statuses:
         code = undocumented_status(operation) if status == "default" else int(status)
         answer: dict[str, Any] = {"status": status if status == "default" else code}
@@ -65,30 +81,44 @@ def _operation_cases(spec: Spec, operation: Operation, factory: EventFactory) ->
         if code == 429:
             answer["headers"] = {"Retry-After": str(RETRY_AFTER_SECONDS)}
             name = f"429 with Retry-After: {RETRY_AFTER_SECONDS}"
-        made.append(Case(f"{op}:{status}", op, name, kind, code, [answer], events()))
+        made.append(Case(f"{op}:{status}", op, name, kind, code, [answer], events(), batch))
     made.append(Case(f"{op}:429-bare", op, "429 without Retry-After", "throttled", 429,
-                     [{"status": 429, "headers": {"Retry-After": None}}], events()))
+                     [{"status": 429, "headers": {"Retry-After": None}}], events(), batch))
     success = 202
     for name, raw, content_type in MALFORMED:
         if operation.is_batch:
             made.append(Case(f"{op}:202-{name}", op, f"202, body {name}", "malformed-success", success,
-                             [{"status": success, "content": raw, "content_type": content_type}], events()))
+                             [{"status": success, "content": raw, "content_type": content_type}], events(), batch))
         made.append(Case(f"{op}:400-{name}", op, f"400, body {name}", "malformed-error", 400,
-                         [{"status": 400, "content": raw, "content_type": content_type}], events()))
+                         [{"status": 400, "content": raw, "content_type": content_type}], events(), batch))
     made.append(Case(f"{op}:dropped", op, "connection dropped", "dropped", 503,
-                     [{"status": 503, "drop": True}], events()))
-    event_path = f"{operation.envelope_key}[]" if operation.is_batch else operation.envelope_key
-    wanted = {  # the first invalid variant of the factory that fits each description
-        "over the batch limit": lambda kind, path: kind == "too-many" and path == operation.envelope_key,
-        "a value breaking its pattern": lambda kind, path: kind == "pattern",
-        "an event missing a required field": lambda kind, path: kind.startswith("missing-") and path == event_path,
-    }
-    variants = factory.invalid_variants(operation)
-    for name, fits in wanted.items():
-        variant = next((v for v in variants if fits(*v.name.split(":", 1))), None)
-        if variant is None:
-            continue
-        body = variant.body[operation.envelope_key]
-        made.append(Case(f"{op}:invalid-{variant.name}", op, f"sends {name}", "client-validation", None, [],
-                         body if operation.is_batch else [body]))
+                     [{"status": 503, "drop": True}], events(), batch))
+    return made + _constraint_cases(operation, factory) + _timestamp_cases(spec, operation, factory)
+
+
+def _constraint_cases(operation: Operation, factory: EventFactory) -> list[Case]:
+    """Each variant of the spec's constraints that an SDK's two calls can express (events, not envelopes)."""
+    made = []
+    for variant in factory.variants(operation):
+        if variant.constraint is None or not variant.constraint.path:
+            continue  # the envelope itself changed: no call of an SDK sends that
+        sent = variant.body.get(operation.envelope_key) if isinstance(variant.body, dict) else None
+        events = sent if operation.is_batch else [sent]
+        if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
+            continue  # the envelope itself broken: no SDK call sends that
+        kind = "valid-edge" if variant.valid else "client-validation"
+        name = f"{'accepts' if variant.valid else 'sends'} {variant.description} ({variant.name.split(':', 1)[1]})"
+        made.append(Case(f"{operation.operation_id}:{variant.name}", operation.operation_id, name, kind, None, [],
+                         events, operation.is_batch, description=variant.description))
     return made
+
+
+def _timestamp_cases(spec: Spec, operation: Operation, factory: EventFactory) -> list[Case]:
+    field_name = next((constraint.path[-1] for constraint in spec.constraints(operation)
+                       if constraint.keyword == "format" and constraint.value == "date-time"), None)
+    if field_name is None:
+        return []
+    return [Case(f"{operation.operation_id}:timestamp-{form}", operation.operation_id, f"timestamp given as {shown}",
+                 "timestamp", 202, [{"status": 202}], factory.events(1), operation.is_batch,
+                 timestamp=(field_name, form))
+            for form, shown in TIMESTAMP_FORMS.items()]

@@ -15,6 +15,7 @@ import json
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,22 @@ def describe_error(error: BaseException) -> dict[str, Any]:
             "network": any(c.split(".")[0] in NETWORK_MODULES for c in [kind.__module__, *chain])}
 
 
+def with_timestamp(events: list[dict[str, Any]], field: str, form: str) -> list[dict[str, Any]]:
+    """The events with their date-time ``field`` as the SDK's caller may hold it (the same instant each time)."""
+    changed = []
+    for event in events:
+        instant = datetime.fromisoformat(str(event[field])).astimezone(UTC)
+        value: Any = {"utc": instant, "offset": instant.astimezone(timezone(timedelta(hours=5, minutes=30))),
+                      "naive": instant.replace(tzinfo=None),
+                      "z-string": instant.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}[form]
+        changed.append({**event, field: value})
+    return changed
+
+
 def run_case(adapter: Any, case: dict[str, Any]) -> dict[str, Any]:
+    if case.get("timestamp"):
+        field, form = case["timestamp"]
+        case = {**case, "events": with_timestamp(case["events"], field, form)}
     started = time.monotonic()
     try:
         if case["operation"] == "single":
@@ -96,7 +112,7 @@ def main() -> int:
     except Exception as error:
         emit({"fatal": f"the adapter could not start: {type(error).__name__}: {error}"})
         return 3
-    emit({"version": str(getattr(adapter, "version", ""))})
+    emit({"version": str(getattr(adapter, "version", "")), "default_host": getattr(adapter, "default_host", None)})
     for case in job["cases"]:
         script(job, case)
         emit(run_case(adapter, case))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from harness.schema_engine import is_rfc3339_datetime
 from harness.sdk.cases import RETRY_AFTER_SECONDS, Case
 from harness.sdk.outcomes import CaseOutcome
 
@@ -25,10 +26,15 @@ class Cell:
     conforms: bool
     reason: str
     requests: int
+    warns: bool = False  # conforms, but a caller learns of a mistake only from the server (⚠)
 
     @property
     def verdict(self) -> str:
-        return "conforms" if self.conforms else "breaks"
+        return "breaks" if not self.conforms else "warns" if self.warns else "conforms"
+
+    @property
+    def mark(self) -> str:
+        return {"conforms": "✅", "warns": "⚠", "breaks": "❌"}[self.verdict]
 
     def to_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "reason": self.reason, "requests": self.requests}
@@ -43,12 +49,8 @@ def judge(case: Case, outcome: CaseOutcome, sent: list[dict[str, Any]]) -> Cell:
 
     if raised and raised.type in CRASHES and count:
         return cell(False, f"crashes with {raised.short}: {raised.message[:120]}")
-    if case.kind == "client-validation":
-        if count == 0:
-            return cell(bool(raised), f"refused before sending ({raised.short})" if raised
-                        else "sent nothing, yet reported success")
-        return cell(bool(raised), f"no client-side check; surfaced the target's answer ({raised.short})"
-                    if raised else "invalid data reported as accepted")
+    if case.kind in ("client-validation", "valid-edge", "timestamp"):
+        return _client_side(case, outcome, sent)
     if count == 0:
         return cell(False, f"sent no request: {raised.short if raised else 'returned'} "
                            f"{(raised.message if raised else '')[:160]}".rstrip())
@@ -90,14 +92,62 @@ def _throttled(case: Case, outcome: CaseOutcome, sent: list[dict[str, Any]], cel
     return cell(False, "429 reported as success")
 
 
+def _client_side(case: Case, outcome: CaseOutcome, sent: list[dict[str, Any]]) -> Cell:
+    """What the SDK does with data the spec forbids (refuse it, or at least surface the server's refusal), data
+    at a valid edge (send it as it is), and the timestamp forms a caller may hold (send RFC 3339 with an offset)."""
+    count, raised = len(sent), outcome.raised
+    if case.kind == "timestamp":
+        return _timestamp(case, outcome, sent)
+    valid = case.kind == "valid-edge"
+    if count == 0:
+        if not raised:
+            return Cell(False, "sent nothing, yet reported success", 0)
+        return Cell(not valid, f"{'refuses valid data' if valid else 'refused'} before sending ({raised.short}: "
+                               f"{raised.message[:100]})", 0)
+    first = sent[0]
+    reached = "valid" if first["valid"] else f"invalid: {first['problem'][:140]}"
+    if valid:
+        if not first["valid"]:
+            return Cell(False, f"changed valid data before sending; the server got {reached}", count)
+        return (Cell(False, f"valid data reported as an error ({raised.short})", count) if raised
+                else Cell(True, "sent as given and accepted", count))
+    if first["valid"]:  # the SDK dropped or coerced what was wrong, and said nothing
+        return Cell(True, f"changed it silently before sending: the server got a valid event ({case.description})",
+                    count, warns=True)
+    if not raised:
+        return Cell(False, f"invalid data reported as accepted; the server got {reached}", count)
+    return Cell(True, f"not refused before sending: the server got {reached}, and must reject it (it answered "
+                      f"{raised.status or '?'}; the SDK raised {raised.short})", count, warns=True)
+
+
+def _timestamp(case: Case, outcome: CaseOutcome, sent: list[dict[str, Any]]) -> Cell:
+    naive = case.timestamp is not None and case.timestamp[1] == "naive"
+    raised = outcome.raised
+    if not sent:
+        if raised and naive:
+            return Cell(True, f"refuses a datetime without an offset before sending ({raised.short})", 0)
+        return Cell(False, f"refuses a valid timestamp before sending ({raised.short if raised else 'returned'})", 0)
+    value = _first_event(sent[0]["body"]).get(case.timestamp[0] if case.timestamp else "", "?")
+    if not isinstance(value, str) or not is_rfc3339_datetime(value):
+        verdict = "without an offset" if naive else "not RFC 3339 with an offset"
+        return Cell(False, f"sent {value!r}: {verdict}; the server must reject it", len(sent))
+    if raised:
+        return Cell(False, f"sent {value!r}, accepted, yet raised {raised.short}", len(sent))
+    return Cell(True, f"sent {value!r}", len(sent))
+
+
+def _first_event(body: Any) -> dict[str, Any]:
+    envelope = next(iter(body.values()), None) if isinstance(body, dict) and body else None
+    event = envelope[0] if isinstance(envelope, list) and envelope else envelope
+    return event if isinstance(event, dict) else {}
+
+
 def request_row(sent: list[dict[str, Any]]) -> Cell:
     """What the SDK sends, from its first request of a case the target answered normally."""
     if not sent:
         return Cell(False, "sent no request", 0)
     first = sent[0]
-    body = first["body"]
-    envelope = next(iter(body.values()), None) if isinstance(body, dict) and body else None
-    event = envelope[0] if isinstance(envelope, list) and envelope else envelope
+    event = _first_event(first["body"])
     fields = ", ".join(event) if isinstance(event, dict) else "?"
     stamp = next((v for k, v in event.items() if "imestamp" in k), "?") if isinstance(event, dict) else "?"
     details = (f"fields {fields}; timestamp {stamp!r}; auth {first['auth_scheme'] or 'none'}; "

@@ -46,6 +46,7 @@ class ChildLine(msgspec.Struct, frozen=True):
 
     fatal: str | None = None
     version: str | None = None
+    default_host: str | None = None  # where the SDK sends when no host is configured (an adapter may say)
     id: str | None = None
     started: float = 0.0
     seconds: float = 0.0

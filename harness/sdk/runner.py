@@ -31,6 +31,7 @@ class Matrix:
     rows: list[tuple[str, str]] = field(default_factory=list)  # (operation, row name)
     cells: dict[tuple[str, str, str], Cell] = field(default_factory=dict)  # (operation, row, column)
     versions: dict[str, str] = field(default_factory=dict)  # column -> version the SDK reported
+    hosts: dict[str, str | None] = field(default_factory=dict)  # column -> the SDK's host when none is given
 
     def add(self, column: str, operation: str, row: str, cell: Cell) -> None:
         if (operation, row) not in self.rows:
@@ -44,12 +45,18 @@ class Matrix:
             return "verdict"
         return "behaviour" if len({cell.reason for cell in cells}) > 1 else None
 
+    def changed(self, column: str, before: str) -> list[str]:
+        """The rows whose verdict differs from the ``before`` column's."""
+        return [f"{operation}: {row}" for operation, row in self.rows
+                if (operation, row, column) in self.cells and (operation, row, before) in self.cells
+                and self.cells[(operation, row, column)].verdict != self.cells[(operation, row, before)].verdict]
+
     @property
     def breaks(self) -> int:
         return sum(not cell.conforms for cell in self.cells.values())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"columns": self.columns, "versions": self.versions,
+        return {"columns": self.columns, "versions": self.versions, "default_hosts": self.hosts,
                 "matrix": [{"operation": op, "row": row, "drift": self.drift(op, row),
                           "cells": {c: self.cells[(op, row, c)].to_dict() for c in self.columns
                                     if (op, row, c) in self.cells}} for op, row in self.rows]}
@@ -62,8 +69,9 @@ def _admin(target: Target) -> AdminClient:
     return AdminClient(target.base_url, target.token, target.admin_token)
 
 
-def run_subject(subject: Subject, target: Target, all_cases: list[Case]) -> tuple[str, dict[str, CaseOutcome]]:
-    """Run the child in the subject's interpreter; its version and the outcome of each case."""
+def run_subject(subject: Subject, target: Target,
+                all_cases: list[Case]) -> tuple[str, str | None, dict[str, CaseOutcome]]:
+    """Run the child in the subject's interpreter; its version, default host and the outcome of each case."""
     assert target.admin_token is not None
     job = {"adapter": subject.adapter.reference, "base_url": target.base_url, "token": target.token.reveal(),
            "admin_token": target.admin_token.reveal(), "cases": [case.job() for case in all_cases]}
@@ -81,7 +89,8 @@ def run_subject(subject: Subject, target: Target, all_cases: list[Case]) -> tupl
         reason = fatal or (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise EngineError(f"{subject.label}: {target.token.redact(reason)}")
     version = next((line.version for line in lines if line.version is not None), "")
-    return version, {line.id: line.outcome() for line in lines if line.id is not None}
+    host = next((line.default_host for line in lines if line.default_host is not None), None)
+    return version, host, {line.id: line.outcome() for line in lines if line.id is not None}
 
 
 _read_line = msgspec.json.Decoder(ChildLine).decode
@@ -90,22 +99,25 @@ _read_line = msgspec.json.Decoder(ChildLine).decode
 def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
                on_subject: Callable[[str], None] = lambda label: None) -> Matrix:
     all_cases = cases(spec, EventFactory(spec, namespace="sdk-check"))
-    matrix = Matrix(columns=[subject.label for subject in subjects])
+    matrix = Matrix()
     with _admin(target) as admin:
         for subject in subjects:
-            on_subject(subject.label)
+            on_subject(subject.label.replace("{version}", "").replace("  ", " "))
             admin.clear_scenario()
-            version, outcomes = run_subject(subject, target, all_cases)
-            matrix.versions[subject.label] = version
+            version, host, outcomes = run_subject(subject, target, all_cases)
+            column = subject.label.replace("{version}", version or "?")
+            matrix.columns.append(column)
+            matrix.versions[column] = version
+            matrix.hosts[column] = host
             recorded = admin.requests()
             admin.clear_scenario()
             sent: dict[str, list[dict[str, Any]]] = {}
             for request in recorded:
                 sent.setdefault(request["label"], []).append(request)
             for operation in spec.operations.values():
-                matrix.add(subject.label, operation.operation_id, "request sent",
+                matrix.add(column, operation.operation_id, "request sent",
                            request_row(sent.get(f"{operation.operation_id}:202", [])))
             for case in all_cases:
                 outcome = outcomes.get(case.id, CaseOutcome(case.id, raised=NOT_RUN))
-                matrix.add(subject.label, case.operation, case.name, judge(case, outcome, sent.get(case.id, [])))
+                matrix.add(column, case.operation, case.name, judge(case, outcome, sent.get(case.id, [])))
     return matrix

@@ -52,6 +52,7 @@ class TogaiClientAdapter:
         self.client = togai_client.ApiClient(self.configuration)
         self.api = EventIngestionApi(self.client)
         self.version = version("togai-client")
+        self.default_host = togai_client.Configuration().host  # where the SDK goes when no host is given
         self.event_names = _wire_names(_model("Event"))
         self.attribute_names = _wire_names(_model("Attribute", "EventAttribute"))
 
