@@ -127,7 +127,9 @@ def _timestamp(case: Case, outcome: CaseOutcome, sent: list[dict[str, Any]]) -> 
         if raised and naive:
             return Cell(True, f"refuses a datetime without an offset before sending ({raised.short})", 0)
         return Cell(False, f"refuses a valid timestamp before sending ({raised.short if raised else 'returned'})", 0)
-    value = _first_event(sent[0]["body"]).get(case.timestamp[0] if case.timestamp else "", "?")
+    event, name = _first_event(sent[0]["body"]), case.timestamp[0] if case.timestamp else ""
+    # an SDK generated from an older spec may name the field otherwise (eventTimestamp for timestamp)
+    value = event.get(name, next((v for k, v in event.items() if k.lower().endswith(name.lower())), "?"))
     if not isinstance(value, str) or not is_rfc3339_datetime(value):
         verdict = "without an offset" if naive else "not RFC 3339 with an offset"
         return Cell(False, f"sent {value!r}: {verdict}; the server must reject it", len(sent))
