@@ -26,7 +26,7 @@ PAIRS = ([(behaviour, "contract") for behaviour in BEHAVIOURS]
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Measured]:
-    return measure_all(PAIRS, tmp_path_factory.mktemp("hostile"))
+    return measure_all(PAIRS, tmp_path_factory.mktemp("hostile"), parallel=4)
 
 
 @pytest.mark.parametrize(("behaviour", "command"), PAIRS, ids=[f"{b}-{c.replace(' ', '-')}" for b, c in PAIRS])
