@@ -16,8 +16,9 @@ from urllib.parse import quote
 
 import httpx
 
-from harness.bounded import BoundedClient, MiB, limits
+from harness.bounded import BoundedClient, limits
 from harness.errors import AdminError
+from harness.limits import MiB
 from harness.redaction import Secret
 
 ADMIN_HEADER = "X-Harness-Admin"

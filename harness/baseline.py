@@ -117,8 +117,8 @@ def judge(report: Report, baseline: Baseline, today: dt.date | None = None) -> R
             seen.add(mark)
             entry = entries.get(mark)
             status = NEW if entry is None else EXPIRED if entry.expired(today) else KNOWN
-            note = f" ({entry.reason})" if entry is not None and entry.reason else ""
-            marked.append(msgspec.structs.replace(finding, baseline=status, baseline_note=note.strip(" ()")))
+            reason = entry.reason if entry is not None else ""
+            marked.append(msgspec.structs.replace(finding, baseline=status, baseline_note=reason))
         failing = [finding for finding in marked if finding.baseline != KNOWN]
         outcome = Outcome.FAILED if failing else Outcome.KNOWN
         message = row.message if failing else f"known: {row.message}"

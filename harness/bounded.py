@@ -5,7 +5,7 @@ body one byte at a time (a socket timeout restarts with every byte and never
 trips), send 300 MB, or a small gzip body that inflates to gigabytes. So
 every path that talks to a target reads through this module:
 
-- :class:`Limits` holds the bounds of a run (the command line's ``--timeout``,
+- :class:`~harness.limits.Limits` holds the bounds of a run (the command line's ``--timeout``,
   ``--max-answer-bytes`` and ``--max-retry-wait``); :func:`use_limits` sets
   them for the process, so the judges read the same values as the clients.
 - :func:`read_capped` reads a raw body, inflating ``gzip``/``deflate`` with a
@@ -28,36 +28,12 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 import httpcore
 import httpx
 
-MiB = 1 << 20
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The bounds of one run."""
-
-    request_seconds: float = 30.0  # one request in total: connect, headers and the whole body
-    max_answer_bytes: int = MiB  # an answer's body after decompression; any documented answer is far smaller
-    max_retry_wait: float = 60.0  # the longest Retry-After waited out; a longer one is never slept through
-    retry_wait_budget: float = 120.0  # every Retry-After wait of a run together
-
-    def cut(self, body: bytes) -> bool:
-        """Whether ``body`` was cut at the cap (readers keep one byte more than the cap)."""
-        return len(body) > self.max_answer_bytes
-
-    def too_large(self) -> str:
-        return f"answer larger than {self.max_answer_bytes:,} bytes (read up to there, then its connection dropped)"
-
-    def too_long(self, seconds: float) -> bool:
-        """A ``Retry-After`` longer than a run waits: never slept through (the throttling check judges it)."""
-        return seconds > self.max_retry_wait
-
-
+from harness.limits import Limits
 
 _LIMITS: list[Limits] = [Limits()]
 

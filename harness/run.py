@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Protocol
 
 from harness.baseline import Baseline, judge
-from harness.bounded import Limits
 from harness.errors import HarnessError
+from harness.limits import Limits
 from harness.progress import OnProgress, ignore_progress
 from harness.reports import write_all
 from harness.spec import Spec

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "harness"
 
 FOUNDATION = {"harness.errors", "harness.facts", "harness.pointers", "harness.durations", "harness.retry_after",
-              "harness.redaction", "harness.verdicts", "harness.progress", "harness.bounded", "harness.baseline"}
+              "harness.redaction", "harness.verdicts", "harness.progress", "harness.bounded",
+              "harness.limits", "harness.baseline"}
 ENGINES = ("harness.contract", "harness.load", "harness.sdk")
 ABOVE_ENGINES = ("harness.reports", "harness.run", "harness.cli")
 

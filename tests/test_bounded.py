@@ -9,7 +9,8 @@ import zlib
 import httpx
 import pytest
 
-from harness.bounded import BoundedClient, Limits, WaitBudget, read_capped
+from harness.bounded import BoundedClient, WaitBudget, read_capped
+from harness.limits import Limits
 from tests.hostile.server import HostileServer
 
 CAP = 1000

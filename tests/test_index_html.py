@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from harness import baseline
 from harness.reports.html import write_index
 from harness.verdicts import Finding, Outcome, Report, Row, Table
-from tests.test_run import CHROMIUM, CHROMIUM_FLAGS
+from tests.browser import needs_chromium, opened
 
 FINDINGS = 300
 
@@ -41,18 +39,10 @@ def test_every_finding_is_on_the_page_and_nothing_is_fetched(tmp_path: Path) -> 
     assert "src=\"http" not in html and "href=\"http" not in html  # self-contained
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `make test`")
+@needs_chromium
 def test_chromium_shows_a_failing_finding_filters_by_outcome_without_console_errors(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only the browser tests need it)
-
     index = write_index(many_findings(), "http://127.0.0.1:9", tmp_path, 12.0)
-    errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(index.as_uri())
+    with opened(index) as (page, errors):
         first = page.locator("tr.row[data-outcome=failed] details.finding").first
         assert first.is_visible() and "expected 400, got 202" in first.inner_text()
         assert "curl -X POST" in first.locator("pre.reproduce").inner_text()
@@ -62,5 +52,4 @@ def test_chromium_shows_a_failing_finding_filters_by_outcome_without_console_err
         page.locator("input[value=passed]").check()
         page.locator("#search").fill("missing token")
         assert page.locator("#shown").inner_text() == f"1 of {FINDINGS + 3} rows"
-        browser.close()
     assert errors == []

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.browser import needs_chromium, opened
+
 SECRET = "run-token-5e1f0c3a-never-shown"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -38,25 +36,16 @@ def test_quick_run_passes_every_stage_and_never_shows_the_token(
     assert all(SECRET not in text for text in [result.stdout, result.stderr, *texts])
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `make test`")
+@needs_chromium
 def test_index_renders_summary_and_charts_without_console_errors(
         quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only this test needs a browser)
-
     _, reports = quick_run
-    errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto((reports / "index.html").as_uri())
+    with opened(reports / "index.html") as (page, errors):
         rows = page.locator("#summary tbody tr")
         assert rows.count() == 5
         assert "passed" in rows.nth(1).inner_text()
         charts = page.locator(".charts img")
         assert charts.count() >= 3  # the throttle curve and two latency charts
         widths = [charts.nth(i).evaluate("image => image.naturalWidth") for i in range(charts.count())]
-        browser.close()
     assert all(width > 100 for width in widths), widths
     assert errors == []

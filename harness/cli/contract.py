@@ -23,6 +23,7 @@ from harness.cli.options import (
 )
 from harness.contract.registry import names as check_names
 from harness.durations import parse_duration
+from harness.limits import Limits
 
 
 def parse_checks(values: list[str] | None) -> tuple[str, ...]:
@@ -52,9 +53,9 @@ def contract(
     max_body_bytes: Annotated[int | None, typer.Option(
         min=1, help="The target's byte limit, for the byte-limit check (known for the embedded target).",
         show_default=False)] = None,
-    timeout: Timeout = 30.0,
-    max_answer_bytes: MaxAnswerBytes = 1 << 20,
-    max_retry_wait: MaxRetryWait = 60.0,
+    timeout: Timeout = Limits.request_seconds,
+    max_answer_bytes: MaxAnswerBytes = Limits.max_answer_bytes,
+    max_retry_wait: MaxRetryWait = Limits.max_retry_wait,
     time_budget: Annotated[str, typer.Option(help="Bound of the whole run, e.g. 10m; checks not begun by then are "
                                                   "reported as not run (exit 2).")] = "10m",
     baseline: BaselineFile = None,
@@ -64,7 +65,6 @@ def contract(
     """Prove the contract against a target: exit 0 clean, 1 contract failures, 2 harness or connection error."""
     from harness.baseline import judge, write  # noqa: PLC0415
     from harness.baseline import load as load_baseline  # noqa: PLC0415
-    from harness.bounded import Limits  # noqa: PLC0415
     from harness.contract.runner import ContractOptions, run_contract  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
     from harness.reports import write_all  # noqa: PLC0415

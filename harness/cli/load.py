@@ -24,6 +24,7 @@ from harness.cli.options import (
     WriteBaseline,
 )
 from harness.durations import parse_duration
+from harness.limits import Limits
 from harness.load.scenarios import scenario as find_scenario
 from harness.load.scenarios import scenarios
 
@@ -80,8 +81,8 @@ def load(
         show_default=False)] = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Events per batch (spec's maxItems when unset).",
                                                    show_default=False)] = None,
-    timeout: Timeout = 30.0,
-    max_answer_bytes: MaxAnswerBytes = 1 << 20,
+    timeout: Timeout = Limits.request_seconds,
+    max_answer_bytes: MaxAnswerBytes = Limits.max_answer_bytes,
     spec: SpecOption = None,
     report_dir: ReportDir = Path("reports/load"),
     baseline: BaselineFile = None,
@@ -98,7 +99,6 @@ def load(
         run_worker(chosen.path, master_host, master_port, token)
     from harness.baseline import judge, write  # noqa: PLC0415
     from harness.baseline import load as load_baseline  # noqa: PLC0415
-    from harness.bounded import Limits  # noqa: PLC0415
     from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
     from harness.load.slo import parse_slos  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415

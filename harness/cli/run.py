@@ -21,6 +21,7 @@ from harness.cli.options import (
     Token,
     WriteBaseline,
 )
+from harness.limits import Limits
 
 
 def run(
@@ -29,9 +30,9 @@ def run(
     admin_token: AdminToken = None,
     quick: Annotated[bool, typer.Option(help="Smaller budgets everywhere: the whole run in about half a minute.")
                      ] = False,
-    timeout: Timeout = 30.0,
-    max_answer_bytes: MaxAnswerBytes = 1 << 20,
-    max_retry_wait: MaxRetryWait = 60.0,
+    timeout: Timeout = Limits.request_seconds,
+    max_answer_bytes: MaxAnswerBytes = Limits.max_answer_bytes,
+    max_retry_wait: MaxRetryWait = Limits.max_retry_wait,
     spec: SpecOption = None,
     report_dir: ReportDir = Path("reports"),
     baseline: BaselineFile = None,
@@ -46,7 +47,6 @@ def run(
 
     from harness.baseline import load as load_baseline  # noqa: PLC0415
     from harness.baseline import write  # noqa: PLC0415
-    from harness.bounded import Limits  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
     from harness.reports.html import write_index  # noqa: PLC0415
     from harness.reports.text import STYLE, visible  # noqa: PLC0415

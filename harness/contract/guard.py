@@ -35,8 +35,9 @@ import urllib3
 from schemathesis.engine import context as engine_context
 
 from harness import retry_after
-from harness.bounded import Limits, WaitBudget, read_capped
+from harness.bounded import WaitBudget, read_capped
 from harness.facts import THROTTLED
+from harness.limits import Limits
 
 MAX_RESENDS = 3
 _CHUNK = 64 * 1024

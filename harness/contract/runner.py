@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.admin_client import AdminClient
-from harness.bounded import Limits, WaitBudget, use_limits
+from harness.bounded import WaitBudget, use_limits
 from harness.contract import registry
 from harness.contract.context import ProbeContext
 from harness.contract.model import Results
 from harness.contract.session import ProbeSession, UnauthBudget
 from harness.factory import EventFactory
 from harness.facts import UNAUTH_QUOTA
+from harness.limits import Limits
 from harness.progress import OnProgress, ignore_progress
 from harness.spec import load_spec
 from harness.targets import Target, preflight

@@ -21,8 +21,9 @@ from pathlib import Path
 import msgspec
 
 from harness.admin_client import AdminClient, Counts
-from harness.bounded import Limits, use_limits
+from harness.bounded import use_limits
 from harness.errors import EngineError
+from harness.limits import Limits
 from harness.load import summary as summary_file
 from harness.load.figures import key_figures, one_line
 from harness.load.losses import probe_acknowledged

@@ -18,9 +18,10 @@ import msgspec
 from locust import FastHttpUser, constant_throughput, events
 
 from harness.answers import BodyProblem, read_body
-from harness.bounded import Limits, read_capped
+from harness.bounded import read_capped
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
+from harness.limits import Limits
 from harness.load.recorder import RECORDER
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
 from harness.redaction import Scrubber

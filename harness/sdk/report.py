@@ -51,8 +51,8 @@ def per_version(matrix: Matrix, known: Table) -> Table:
         verdicts = [cell.verdict for cell in cells.values()]
         broken = [f"{op}: {row}" for (op, row), cell in cells.items() if not cell.conforms]
         changed = matrix.changed(column, matrix.columns[index - 1]) if index else []
-        changed += [f"{cells_[0]}: {cells_[index + 1]}" for cells_ in known.rows
-                    if index and cells_[index + 1] != cells_[index]]  # a default of the SDK changed
+        changed += [f"{fact[0]}: {fact[index + 1]}" for fact in known.rows
+                    if index and fact[index + 1] != fact[index]]  # a default of the SDK changed
         summary.rows.append([column, str(verdicts.count("conforms")), str(verdicts.count("warns")),
                              str(len(broken)), _listed(broken),
                              _listed(changed) if index else "(the first column)"])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.bounded import Limits
 from harness.contract.runner import ContractOptions, run_contract
+from harness.limits import Limits
 from harness.redaction import Secret
 from harness.reference import running_target
 from harness.targets import Target
