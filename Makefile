@@ -25,7 +25,7 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 4 --dist loadscope --durations=25
 
 bench: $(STAMP)
 	for bench in benchmarks/*.py; do $(BIN)/python $$bench || exit 1; done

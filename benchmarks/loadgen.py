@@ -1,13 +1,14 @@
 """Our load generator against wrk, and the open-model pacer's accuracy, on a trivial loopback sink.
 
 The sink (a child process: uvicorn and a trivial ASGI app) reads each
-request body and answers 202, nothing else. In the same run:
+request body and answers the documented 202 (``{"errors": []}`` for a batch),
+nothing else. In the same run:
 - wrk (Debian's ``wrk``, installed by this script with apt-get when missing)
   posting one fixed 1000-event body over 4 connections;
 - plain Locust (``FastHttpUser`` posting the same fixed body), 4 users;
 - our ``batch_throughput`` locustfile (unique ids in every request, answers
-  judged and recorded) with 4 users. Goal (issue 5): at least 0.8 of wrk's
-  requests/s.
+  judged and recorded) with 4 users. Goals: at least 0.9 of plain Locust's
+  requests/s (issue 24: what unique ids and judging cost), 0.8 of wrk's.
 - the pacer at 10, 100 and 1000 requests/s: achieved arrival rate over target
   (goal: within 2 %).
 
@@ -39,16 +40,23 @@ from harness.reference.server import bind, url_of
 BATCH = 1000
 
 
+ACCEPTED = {"/ingestBatch": b'{"errors":[]}', "/ingest": b""}  # the documented 202 of each operation
+
+
 async def sink(scope: dict, receive: Any, send: Any) -> None:
-    """A trivial ASGI app: read the whole body, answer 202."""
+    """A trivial ASGI app: read the whole body, answer the operation's documented 202 (a batch's lists no errors)."""
     if scope["type"] != "http":
         return
     more = True
     while more:
         message = await receive()
         more = message.get("more_body", False)
-    await send({"type": "http.response.start", "status": 202, "headers": [(b"content-length", b"0")]})
-    await send({"type": "http.response.body", "body": b""})
+    body = ACCEPTED.get(scope["path"], b"")
+    headers = [(b"content-length", str(len(body)).encode())]
+    if body:
+        headers.append((b"content-type", b"application/json"))
+    await send({"type": "http.response.start", "status": 202, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def serve_sink(port: int) -> None:
@@ -142,7 +150,8 @@ def main() -> None:
               f"(median of {args.repeat})")
         print(f"plain Locust FastHttpUser, fixed body    : {plain:>8,.0f} requests/s")
         print(f"batch_throughput (unique ids, judged)    : {ours:>8,.0f} requests/s")
-        print(f"ratio ours / plain Locust: {ours / plain:.2f} (what unique ids and judging cost)")
+        print(f"ratio ours / plain Locust: {ours / plain:.2f} (what unique ids and judging cost; goal >= 0.9: "
+              f"{'met' if ours / plain >= 0.9 else 'MISSED'})")
         if wrk:
             print(f"ratio ours / wrk: {ours / wrk:.2f} (goal >= 0.8: {'met' if ours / wrk >= 0.8 else 'MISSED'})")
         for rate in (10.0, 100.0, 1000.0):

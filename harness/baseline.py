@@ -24,6 +24,7 @@ from pathlib import Path
 import msgspec
 
 from harness.errors import ConfigError
+from harness.redaction import SCRUBBER, clip
 from harness.verdicts import Finding, Outcome, Report, Row
 
 KNOWN, NEW, FIXED, EXPIRED = "known", "new", "fixed", "expired"
@@ -92,11 +93,12 @@ def write(path: Path, reports: list[Report], previous: Baseline | None = None) -
             for finding in row.findings:
                 mark = fingerprint(report.engine, row, finding)
                 old = kept.get(mark)
-                entries[mark] = Entry(mark, report.engine, row.name, row.subject, finding.message[:300],
+                entries[mark] = Entry(mark, report.engine, row.name, row.subject, clip(finding.message, 300),
                                       old.reason if old else "", old.expires if old else None)
     baseline = Baseline(entries=sorted(entries.values(), key=lambda e: (e.engine, e.check, e.subject, e.message)))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(msgspec.json.format(msgspec.json.encode(baseline), indent=2) + b"\n")
+    # committed to the user's repository: scrubbed like every other file the harness writes
+    path.write_bytes(SCRUBBER.scrub_bytes(msgspec.json.format(msgspec.json.encode(baseline), indent=2) + b"\n"))
     return len(entries)
 
 

@@ -11,7 +11,10 @@ every path that talks to a target reads through this module:
 - :func:`read_capped` reads a raw body, inflating ``gzip``/``deflate`` with a
   bound on the output, and keeps at most ``max_answer_bytes + 1`` bytes: one
   byte more than the cap is how every reader (and the ``answer_size`` judge)
-  knows an answer was cut.
+  knows an answer was cut. What it hands on is already scrubbed of the run's
+  secrets (``harness.redaction``) and, where the JSON is too deep or its
+  numbers too long to parse safely, a stand-in naming why
+  (``harness.json_bounds``).
 - :class:`BoundedClient` is an ``httpx.Client`` whose every request has one
   total deadline (connect, headers and the whole body), enforced on each
   socket read, and whose answers are read with :func:`read_capped`. It never
@@ -33,7 +36,9 @@ from typing import Any
 import httpcore
 import httpx
 
+from harness.json_bounds import stand_in
 from harness.limits import Limits
+from harness.redaction import SCRUBBER
 
 _LIMITS: list[Limits] = [Limits()]
 
@@ -96,7 +101,18 @@ def read_capped(chunks: Iterable[bytes], content_encoding: str | None, cap: int,
                 data = inflater.unconsumed_tail
         if len(body) > cap:
             break
-    return bytes(body)
+    return _from_target(bytes(body), cap)
+
+
+def _from_target(body: bytes, cap: int) -> bytes:
+    """What readers get of a body: secrets scrubbed and too deep a JSON stood in for, before anyone parses it.
+
+    A body cut at the cap keeps its ``cap + 1`` length (padded), which is how readers tell it was cut.
+    """
+    kept = stand_in(SCRUBBER.scrub_bytes(body[:cap]))
+    if len(body) <= cap or kept == body[:cap]:
+        return kept if len(body) <= cap else body
+    return kept + b" " * (cap + 1 - len(kept))
 
 
 # -- httpx: a total deadline on every socket operation ------------------------------------------------
@@ -194,7 +210,7 @@ class BoundedClient(httpx.Client):
                               request=request) from None
         finally:
             _DEADLINE.reset(bound)
-        headers = [(name, value) for name, value in response.headers.multi_items()
+        headers = [(name, SCRUBBER.scrub(value)) for name, value in response.headers.multi_items()
                    if name.lower() not in _DROPPED_ON_READ]
         return httpx.Response(response.status_code, headers=headers, content=body, request=request,
                               extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")})

@@ -24,6 +24,9 @@ ID_FIELD = "id"
 # docs/contract.md#operations: what acknowledges events, and what throttles.
 ACKNOWLEDGED = (202, 207)
 THROTTLED = 429
+UNAVAILABLE = 503  # documented: the service is briefly unavailable; come back later
+TRANSIENT = (THROTTLED, UNAVAILABLE)  # answers that say "not now", never "no": waited out and asked again
+TRANSIENT_WAIT = 1.0  # seconds waited after a 429 or 503 that names no usable Retry-After
 
 # docs/contract.md#choices-left-open: every status a correct server may choose, written down once.
 REJECTED = (400,)  # a body that breaks the request schema, malformed JSON, a conflict

@@ -11,6 +11,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from harness.redaction import clip
+
+# seconds past an advertised wait before the request an honest target must admit: enough for clocks, too little
+# for a token bucket to refill (a ``Retry-After: 0`` while still throttling is caught, at any quota up to 50/s)
+HONESTY_MARGIN = 0.01
+
 
 def parse(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait, or ``None`` when the header is absent or neither form (a finding for the caller)."""
@@ -33,5 +39,5 @@ def problem(value: str | None) -> str | None:
     if value is None:
         return "429 without a Retry-After header"
     if parse(value) is None:
-        return f"429 Retry-After {value[:40]!r} is neither delta-seconds nor an HTTP-date"
+        return f"429 Retry-After {clip(value, 40)!r} is neither delta-seconds nor an HTTP-date"
     return None

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
+import idna
 
 from harness.bounded import BoundedClient, limits
 from harness.errors import ConfigError, TargetError
@@ -24,6 +26,7 @@ from harness.reference import TargetConfig, running_target
 from harness.spec import Spec
 
 EMBEDDED_TOKEN = "harness-embedded-token"
+EMBEDDED_OTHER_TOKEN = "harness-embedded-second-tenant"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Target:
     token: Secret
     admin_token: Secret | None = None
     max_body_bytes: int | None = None
+    other_token: Secret | None = None  # a second tenant's (--other-token): ids and quotas are per tenant
     embedded: bool = False
     cautions: tuple[str, ...] = ()  # said once before the run (a token that may look like a word)
 
@@ -40,16 +44,41 @@ class Target:
         return f"embedded reference target ({self.base_url})" if self.embedded else self.base_url
 
 
+_FULL_STOPS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})  # what IDNA (UTS-46) reads as dots
+
+
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The host a client connects to for ``url``, normalised as HTTP clients do before they resolve it.
+
+    Percent-escapes decoded, compatibility forms folded (NFKC: full-width letters), every dot IDNA
+    accepts read as a dot, case folded, IDNA (UTS-46) applied, the trailing dot of a fully qualified name
+    dropped; port and userinfo are not part of it. ``https://api。togai。com.`` is ``api.togai.com``.
+    """
+    try:
+        host = unquote(urlsplit(url).hostname or "")
+    except ValueError:
+        return ""
+    host = unicodedata.normalize("NFKC", host).translate(_FULL_STOPS).lower().rstrip(".")
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return host  # an IP address, or a name no client could resolve: compared as it is
 
 
 def validate_url(url: str, *, allow_production: bool = False) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        parts, hostname = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not hostname:
         raise TargetError(f"base URL {url!r} is not usable: give http(s)://host[:port], e.g. http://127.0.0.1:8080")
-    if host_of(url) in PRODUCTION_HOSTS and not allow_production:
-        raise TargetError(f"{host_of(url)} is Togai's production API and the harness sends real events: "
+    if parts.username is not None or parts.password is not None:
+        raise TargetError("the base URL carries credentials (user:password@): they would be printed with the "
+                          "target; give the token with --token or HARNESS_TOKEN")
+    host = host_of(url)
+    if host in PRODUCTION_HOSTS and not allow_production:
+        raise TargetError(f"{host} is Togai's production API and the harness sends real events: "
                           "use https://sandbox-api.togai.com, or pass --allow-production if you mean it")
     return url.rstrip("/")
 
@@ -66,22 +95,28 @@ def unauth_budget(url: str, requested: int | None) -> int:
 
 @contextlib.contextmanager
 def resolve(base_url: str | None, token: str | None, *, admin_token: str | None = None,
-            max_body_bytes: int | None = None, allow_production: bool = False,
-            embedded: TargetConfig | None = None) -> Iterator[Target]:
+            other_token: str | None = None, max_body_bytes: int | None = None, allow_production: bool = False,
+            embedded: TargetConfig | None = None, second_tenant: bool = False) -> Iterator[Target]:
     """The user's target, or the embedded reference target (started here, stopped on exit).
 
     The tokens are registered with the process's scrubber (``harness.redaction``), so no output of the run
-    shows them; a token too short to scrub safely is refused.
+    shows them; a token too short to scrub safely is refused. ``second_tenant``: the embedded target gets a
+    second tenant of its own when none is given (the contract's tenants check then runs against it).
     """
     url = validate_url(base_url, allow_production=allow_production) if base_url else None
-    cautions = secrets_checked(("--token / HARNESS_TOKEN", token), ("--admin-token", admin_token))
+    cautions = secrets_checked(("--token / HARNESS_TOKEN", token), ("--admin-token", admin_token),
+                               ("--other-token / HARNESS_OTHER_TOKEN", other_token))
+    other = Secret(other_token) if other_token else None
     if url:
         if not token:
             raise TargetError(f"no token for {url}: pass --token or set HARNESS_TOKEN")
-        yield Target(url, Secret(token),
-                     Secret(admin_token) if admin_token else None, max_body_bytes, cautions=cautions)
+        yield Target(url, Secret(token), Secret(admin_token) if admin_token else None, max_body_bytes, other,
+                     cautions=cautions)
         return
-    config = embedded or TargetConfig(tokens=(token or EMBEDDED_TOKEN,))
+    if not other_token and second_tenant and embedded is None:
+        other_token = EMBEDDED_OTHER_TOKEN
+        other = Secret(other_token)
+    config = embedded or TargetConfig(tokens=(token or EMBEDDED_TOKEN, *((other_token,) if other_token else ())))
     with contextlib.ExitStack() as stack:
         try:
             running = stack.enter_context(running_target(config))
@@ -89,9 +124,10 @@ def resolve(base_url: str | None, token: str | None, *, admin_token: str | None 
             raise TargetError(f"the embedded reference target could not start: {error}; give --base-url to "
                               "test a target of your own") from None
         cautions += secrets_checked(("the embedded target's token", running.token),
-                                    ("the embedded target's admin token", config.admin_token))
+                                    ("the embedded target's admin token", config.admin_token),
+                                    ("the embedded target's second tenant", other_token))
         yield Target(running.base_url, Secret(running.token), Secret(config.admin_token or ""),
-                     config.max_body_bytes, embedded=True, cautions=cautions)
+                     config.max_body_bytes, other, embedded=True, cautions=cautions)
 
 
 def secrets_checked(*secrets: tuple[str, str | None]) -> tuple[str, ...]:

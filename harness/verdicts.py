@@ -16,6 +16,8 @@ from typing import Any
 
 import msgspec
 
+from harness.redaction import SCRUBBER
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -35,6 +37,14 @@ class Finding(msgspec.Struct, frozen=True):
     seen: str = ""
     baseline: str = ""  # with --baseline: new, known, expired or fixed (harness.baseline)
     baseline_note: str = ""  # the baseline entry's reason
+
+    def __post_init__(self) -> None:
+        """A finding's text is scrubbed of the run's secrets as it is made, before anything cuts or wraps it."""
+        for name in ("message", "reproduction", "seen"):
+            value = getattr(self, name)
+            scrubbed = SCRUBBER.scrub(value)
+            if scrubbed != value:
+                msgspec.structs.force_setattr(self, name, scrubbed)
 
     @property
     def headline(self) -> str:
@@ -60,6 +70,9 @@ class Row(msgspec.Struct):
     message: str = ""  # the first finding, the figure measured, or why it was skipped
     findings: list[Finding] = msgspec.field(default_factory=list)
     group: str = ""  # the kind of row within its report ("slo", "throttle", ...): JUnit's class name
+
+    def __post_init__(self) -> None:
+        self.message = SCRUBBER.scrub(self.message)
 
     @property
     def label(self) -> str:

@@ -165,6 +165,6 @@ class ThrottleSteps(IngestionUser):
         wait = retry_after.parse(value)
         if wait is None or wait > self.bounds.max_retry_wait:  # never slept through; judged from the header
             return Honesty(value, None)
-        gevent.sleep(wait + 0.05)
+        gevent.sleep(wait + retry_after.HONESTY_MARGIN)
         status = self.send()
         return Honesty(value, status in ACKNOWLEDGED, status)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import NoReturn
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 
 from harness.errors import HarnessError
-from harness.redaction import SCRUBBER, ScrubbedStream
+from harness.redaction import SCRUBBER, ScrubbedStream, clip
+from harness.verdicts import EXIT_ERROR, Outcome, Report, exit_code
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -45,3 +48,15 @@ def show_error(error: HarnessError | OSError) -> None:
     err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
     for line in getattr(error, "details", ()):
         err.print(f"  {line}", highlight=False, markup=False)
+
+
+def finish(reports: Iterable[Report]) -> NoReturn:
+    """Exit with the reports' code; when it is 2, the last line on stderr says why in one line."""
+    reports = list(reports)
+    code = exit_code(reports)
+    if code == EXIT_ERROR:
+        errors = [row for report in reports for row in report.rows if row.outcome is Outcome.ERROR]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        reason = f"{errors[0].label}: {clip(' '.join(errors[0].message.split()), 300)}{more}" if errors else ""
+        err.print(f"[red]error:[/red] {escape(reason)}", highlight=False)
+    raise typer.Exit(code)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.console import announce, err, out, say
+from harness.cli.console import announce, err, finish, out, say
 from harness.cli.options import (
     AdminToken,
     AllowProduction,
@@ -15,6 +15,7 @@ from harness.cli.options import (
     BaseUrl,
     MaxAnswerBytes,
     MaxRetryWait,
+    OtherToken,
     ReportDir,
     SpecOption,
     Timeout,
@@ -39,6 +40,7 @@ def contract(
     base_url: BaseUrl = None,
     token: Token = None,
     admin_token: AdminToken = None,
+    other_token: OtherToken = None,
     spec: SpecOption = None,
     max_examples: Annotated[int, typer.Option(min=1, help="Schemathesis examples per phase and operation.")] = 30,
     seed: Annotated[int, typer.Option(help="Seed of generated data; a failure reproduces with the same seed.")] = 0,
@@ -80,8 +82,8 @@ def contract(
     load_spec(spec)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
     bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
-    with resolve(base_url, token, admin_token=admin_token, max_body_bytes=max_body_bytes,
-                 allow_production=allow_production) as target:
+    with resolve(base_url, token, admin_token=admin_token, other_token=other_token, max_body_bytes=max_body_bytes,
+                 allow_production=allow_production, second_tenant=True) as target:
         options = ContractOptions(spec_path=spec, max_examples=max_examples, seed=seed, checks=selected,
                                   unauth_budget=unauth_budget(target.base_url, unauth_budget_), limits=bounds,
                                   time_budget=seconds)
@@ -94,4 +96,4 @@ def contract(
     show(report, out)
     for path in write_all(report, report_dir):
         say(f"report: {path}")
-    raise typer.Exit(report.exit_code)
+    finish([report])

@@ -10,13 +10,14 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.console import announce, err, out, say
+from harness.cli.console import announce, err, finish, out, say
 from harness.cli.options import (
     AdminToken,
     AllowProduction,
     BaselineFile,
     BaseUrl,
     MaxAnswerBytes,
+    OtherToken,
     ReportDir,
     SpecOption,
     Timeout,
@@ -24,6 +25,7 @@ from harness.cli.options import (
     WriteBaseline,
 )
 from harness.durations import parse_duration
+from harness.errors import ConfigError
 from harness.limits import Limits
 from harness.load.scenarios import scenario as find_scenario
 from harness.load.scenarios import scenarios
@@ -43,6 +45,18 @@ def _seconds(value: str, option: str) -> float:
         return parse_duration(value)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint=option) from None
+
+
+LOCUST_TARGET_OPTIONS = ("--host", "-H")
+
+
+def refuse_target_override(passed_through: list[str]) -> None:
+    """Locust reads a later ``--host`` over ours: a target named there would skip the checks of --base-url."""
+    for argument in passed_through:
+        if argument in LOCUST_TARGET_OPTIONS or argument.startswith(("--host=", "-H=")) or (
+                argument.startswith("-H") and not argument.startswith("--")):
+            raise ConfigError(f"{argument.split('=')[0][:6]} after the options would send Locust to a target the "
+                              "harness has not checked; give the target with --base-url")
 
 
 def run_worker(locustfile: Path, master_host: str, master_port: int, token: str | None) -> None:
@@ -75,10 +89,7 @@ def load(
     master_port: Annotated[int, typer.Option(help="Master's port.")] = 5557,
     slo: Annotated[str, typer.Option(help="Objectives, e.g. 'p95<300ms,p99<1s,errors<0.1%,events_per_s>=20000'.")
                    ] = "",
-    other_token: Annotated[str | None, typer.Option(
-        envvar="HARNESS_OTHER_TOKEN", help="A second tenant's token (never printed): the throttle scenario checks "
-                                           "that one tenant's flood does not throttle the other.",
-        show_default=False)] = None,
+    other_token: OtherToken = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Events per batch (spec's maxItems when unset).",
                                                    show_default=False)] = None,
     timeout: Timeout = Limits.request_seconds,
@@ -94,6 +105,7 @@ def load(
     Arguments after the options go to Locust and the locustfile as they are (e.g. --steps 0.5,1,2).
     """
     chosen = find_scenario(scenario)
+    refuse_target_override(ctx.args)
     if worker:
         assert chosen.path is not None
         run_worker(chosen.path, master_host, master_port, token)
@@ -102,7 +114,6 @@ def load(
     from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
     from harness.load.slo import parse_slos  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
-    from harness.redaction import Secret  # noqa: PLC0415
     from harness.reports import write_all  # noqa: PLC0415
     from harness.reports.console import show  # noqa: PLC0415
     from harness.spec import load_spec  # noqa: PLC0415
@@ -116,11 +127,11 @@ def load(
     options = LoadOptions(scenario=scenario, users=users, rate=rate, run_time=seconds, processes=processes,
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
                           batch_size=batch_size, extra=tuple(ctx.args),
-                          other_token=Secret(other_token) if other_token else None,
                           limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
     loaded = load_spec(spec)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
-    with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
+    with resolve(base_url, token, admin_token=admin_token, other_token=other_token,
+                 allow_production=allow_production) as target:
         preflight(loaded, target, timeout)
         bound = "until it ends" if chosen.ends_itself and not run_time else f"for up to {seconds:.0f}s"
         announce(f"load scenario {scenario} against {target.label} {bound}", target.cautions)
@@ -133,4 +144,4 @@ def load(
     show(report, out)
     for path in [*paths, *(report_dir / name for name in report.charts.values())]:
         say(f"report: {path}")
-    raise typer.Exit(report.exit_code)
+    finish([report])

@@ -15,6 +15,10 @@ Token = Annotated[str | None, typer.Option(
 AdminToken = Annotated[str | None, typer.Option(
     envvar="HARNESS_ADMIN_TOKEN", help="Admin token of a reference target's read-back API (/_harness/).",
     show_default=False)]
+OtherToken = Annotated[str | None, typer.Option(
+    envvar="HARNESS_OTHER_TOKEN", help="A second tenant's token (never printed): ids and quotas must be per "
+                                       "tenant (the contract's tenants check, the throttle scenario's tenant step).",
+    show_default=False)]
 AllowProduction = Annotated[bool, typer.Option(
     help="Allow Togai's production host (real, billable events).")]
 SpecOption = Annotated[Path | None, typer.Option(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.console import announce, err, out, say
+from harness.cli.console import announce, err, finish, out, say
 from harness.cli.options import (
     AdminToken,
     AllowProduction,
@@ -15,6 +15,7 @@ from harness.cli.options import (
     BaseUrl,
     MaxAnswerBytes,
     MaxRetryWait,
+    OtherToken,
     ReportDir,
     SpecOption,
     Timeout,
@@ -28,6 +29,7 @@ def run(
     base_url: BaseUrl = None,
     token: Token = None,
     admin_token: AdminToken = None,
+    other_token: OtherToken = None,
     quick: Annotated[bool, typer.Option(help="Smaller budgets everywhere: the whole run in about half a minute.")
                      ] = False,
     timeout: Timeout = Limits.request_seconds,
@@ -53,12 +55,12 @@ def run(
     from harness.run import RunContext, RunPlan, run_all  # noqa: PLC0415
     from harness.spec import load_spec  # noqa: PLC0415
     from harness.targets import resolve  # noqa: PLC0415
-    from harness.verdicts import exit_code  # noqa: PLC0415
 
     started = time.monotonic()
     loaded = load_spec(spec)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
-    with resolve(base_url, token, admin_token=admin_token, allow_production=allow_production) as target:
+    with resolve(base_url, token, admin_token=admin_token, other_token=other_token,
+                 allow_production=allow_production, second_tenant=True) as target:
         announce(f"harness run against {target.label}{' (quick)' if quick else ''}", target.cautions)
         with progress_bar(err) as on_progress:
             bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
@@ -80,4 +82,4 @@ def run(
         for row in [row for row in report.rows if row.outcome.value in ("failed", "error")][:5]:
             out.print(Text.assemble((name, STYLE[row.outcome]), f": {row.name} {row.subject}: {visible(row.message)}"))
     say(f"report: {index}")
-    raise typer.Exit(exit_code(report for _, report, _ in stages))
+    finish(report for _, report, _ in stages)

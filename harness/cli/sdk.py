@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.console import announce, out, say
+from harness.cli.console import announce, finish, out, say
 from harness.cli.options import AdminToken, BaseUrl, ReportDir, SpecOption, Token
 from harness.errors import ConfigError
 
@@ -57,4 +57,4 @@ def sdk(
     show(report, out)
     for path in write_all(report, report_dir):
         say(f"report: {path}")
-    raise typer.Exit(report.exit_code)
+    finish([report])

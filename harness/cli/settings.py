@@ -49,7 +49,14 @@ def default_map(path: Path | None, commands: dict[str, set[str]]) -> dict[str, d
     return defaults
 
 
+COMMAND_LINE_ONLY = frozenset({"allow_production"})  # a guard is lifted by the person running the command
+
+
 def _section(path: Path, name: str, section: Any) -> dict[str, Any]:
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [{name}] must be a table")
-    return {key.replace("-", "_"): value for key, value in section.items()}
+    values = {key.replace("-", "_"): value for key, value in section.items()}
+    for key in sorted(COMMAND_LINE_ONLY & set(values)):
+        raise ConfigError(f"{path}: [{name}] sets {key}, which a config file cannot do: lifting the production "
+                          f"guard takes --{key.replace('_', '-')} on the command line")
+    return values

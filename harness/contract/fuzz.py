@@ -34,7 +34,7 @@ from harness.contract.model import Exchange, Results, redact_headers
 from harness.contract.session import UnauthBudget
 from harness.errors import EngineError
 from harness.facts import OVER_BATCH_LIMIT, OVER_BYTE_LIMIT, REJECTED, THROTTLED, WRONG_CONTENT_TYPE
-from harness.redaction import Secret
+from harness.redaction import Secret, clip
 from harness.spec import Spec, load_spec
 
 FUZZ = registry.FUZZ
@@ -125,7 +125,7 @@ def _record(recorder: ScenarioRecorder, operations: dict[tuple[str, str], str], 
             interaction = recorder.interactions.get(failure.case_id or case_id)
             exchange = _exchange(interaction) if interaction is not None else None
             message = token.redact(f"{failure.title}: {failure.message}".strip().rstrip(":"))
-            results.fail(node.name, operation, " ".join(message.split())[:800], exchange)
+            results.fail(node.name, operation, clip(" ".join(message.split()), 800), exchange)
 
 
 def _exchange(interaction: Any) -> Exchange:

@@ -12,9 +12,9 @@ wrapped for the block) gets:
   (started by our ``before_call`` hook; the socket timeout is the run's
   ``request-timeout``);
 - no redirect target, so no request goes to the host a ``Location`` names;
-- 429 waited out in the hook, within the run's
-  :class:`~harness.bounded.WaitBudget`: a ``Retry-After`` longer than a run
-  waits is never slept through.
+- 429 and 503 (documented, transient) waited out in the hook and the same
+  request sent again, within the run's :class:`~harness.bounded.WaitBudget`:
+  a ``Retry-After`` longer than a run waits is never slept through.
 
 What remains unbounded is a target trickling its *headers* to schemathesis
 (``requests`` offers no total deadline); the contract run's ``--time-budget``
@@ -36,8 +36,9 @@ from schemathesis.engine import context as engine_context
 
 from harness import retry_after
 from harness.bounded import WaitBudget, read_capped
-from harness.facts import THROTTLED
+from harness.facts import TRANSIENT, TRANSIENT_WAIT
 from harness.limits import Limits
+from harness.redaction import SCRUBBER
 
 MAX_RESENDS = 3
 _CHUNK = 64 * 1024
@@ -63,9 +64,9 @@ class Guard:
         resends = 0
         while True:
             self._read(response)
-            wait = retry_after.parse(response.headers.get("retry-after"))
-            if (response.status_code != THROTTLED or wait is None or resends >= MAX_RESENDS
-                    or not self.waits.allows(wait)):
+            header = retry_after.parse(response.headers.get("retry-after"))
+            wait = header if header is not None else TRANSIENT_WAIT  # an unusable header: the judge's finding
+            if response.status_code not in TRANSIENT or resends >= MAX_RESENDS or not self.waits.allows(wait):
                 return response
             self.waits.take(wait)
             resends += 1
@@ -84,6 +85,8 @@ class Guard:
         if self.bounds.cut(body):
             response.close()  # the rest is never read: the connection goes
         response.headers.pop("content-encoding", None)  # the body is inflated already
+        for name, value in list(response.headers.items()):  # scrubbed where read, like the body
+            response.headers[name] = SCRUBBER.scrub(value)
         response._content = body  # what ``response.content`` returns (requests' own attribute)
         response._content_consumed = True
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from harness.redaction import REDACTED
 from harness.verdicts import Finding, Outcome, Row
 
+USE_TOKEN = object()  # a probe's ``auth`` default: send the run's bearer token
 SECRET_HEADERS = frozenset({"authorization", "x-harness-admin", "x-api-key", "cookie"})
 _EXCERPT = 600
 
@@ -70,6 +72,17 @@ class Exchange:
         return Finding(message, self.curl(), self.seen())
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """The request a flood sends the moment it is first throttled: after that 429's ``Retry-After`` (is it
+    honest?), or at once (as another tenant: is its quota its own?)."""
+
+    body: Any
+    auth: object = USE_TOKEN
+    after_retry_after: bool = True
+    acknowledge: bool = True
+
+
 class Results:
     """Collects verdict rows as checks run; a failure on a (check, operation) pair outranks a pass.
 
@@ -80,6 +93,7 @@ class Results:
     def __init__(self, keeps: Callable[[str], bool] = lambda check: True) -> None:
         self._rows: dict[tuple[str, str], Row] = {}
         self._keeps = keeps
+        self._unverified: dict[tuple[str, str], list[str]] = {}
 
     def _row(self, check: str, operation: str) -> Row | None:
         if not self._keeps(check):
@@ -102,9 +116,24 @@ class Results:
         row.findings.append(exchange.finding(message) if exchange is not None else Finding(message))
         row.outcome, row.message = Outcome.FAILED, row.findings[0].message
 
+    def unverified(self, check: str, operation: str, what: str) -> None:
+        """A probe the target never answered within the run's bounds (429 or 503 after every wait): not judged.
+
+        A check with such a probe and no finding cannot be called passed: its row is an error (exit 2) that
+        says what could not be told; a finding elsewhere in it still fails it.
+        """
+        if self._keeps(check):
+            self._unverified.setdefault((check, operation), []).append(what)
+
     def skip(self, check: str, operation: str, reason: str) -> None:
         if (check, operation) not in self._rows and self._keeps(check):
             self._rows[(check, operation)] = Row(check, operation, Outcome.SKIPPED, reason, group="contract")
 
     def rows(self) -> list[Row]:
+        for (check, operation), probes in self._unverified.items():
+            row = self._rows.setdefault((check, operation), Row(check, operation, group="contract"))
+            if row.outcome is not Outcome.FAILED:
+                more = f" (and {len(probes) - 1} more)" if len(probes) > 1 else ""
+                row.outcome = Outcome.ERROR
+                row.message = f"not verified: {probes[0]}{more}"
         return sorted(self._rows.values(), key=lambda r: (r.name, r.subject))

@@ -28,6 +28,7 @@ from harness.targets import Target, preflight
 from harness.verdicts import Outcome, Report, Row
 
 TITLE = "Contract checks"
+UNFINISHED = "time budget"  # the row saying which checks the run had no time for (an error: exit 2)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _run(target: Target, options: ContractOptions, on_progress: OnProgress) -> R
                       deadline=deadline) as session:
         context = ProbeContext(spec, session, EventFactory(spec, seed=options.seed, namespace=f"hc-{run_id}"),
                                results, readback, target.max_body_bytes, budget,
-                               before=readback.counts() if readback else None)
+                               before=readback.counts() if readback else None, other=target.other_token)
         for done, check in enumerate(probes):
             if time.monotonic() > deadline:
                 unrun.append(check.name)
@@ -101,7 +102,7 @@ def _run(target: Target, options: ContractOptions, on_progress: OnProgress) -> R
     notes = [f"{budget.spent} of {budget.limit} unauthenticated requests spent"] if budget.spent < budget.limit else []
     rows = results.rows()
     if unrun:  # the harness could not do all of its job in the time given: an error, exit 2
-        rows.append(Row("time budget", "*", Outcome.ERROR,
+        rows.append(Row(UNFINISHED, "*", Outcome.ERROR,
                         f"the run's time budget of {options.time_budget:g}s was spent (the target answers slowly); "
                         f"not run: {', '.join(unrun)}; give a larger --time-budget", group="contract"))
     report = Report("contract", TITLE, target.label, rows, notes=notes,

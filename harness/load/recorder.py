@@ -28,10 +28,21 @@ from locust.runners import WorkerRunner
 from harness.facts import THROTTLED
 from harness.load import summary as summary_file
 from harness.load.slo import PERCENTILES
-from harness.load.summary import LoadSummary, ScenarioVerdict, Step, Window
+from harness.load.summary import TENANT, LoadSummary, ScenarioVerdict, Step, Window
+from harness.redaction import SCRUBBER, clip
 
 LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3
 SAMPLE_SIZE = 50  # acknowledged ids the harness asks the target about after a run
+FAILURES_KEPT = 5  # distinct failure messages handed back, the most frequent
+
+
+def _reason(error: object) -> str:
+    """A failure's words: what ``response.failure`` was given, without Locust's exception wrapper."""
+    text = str(error)
+    for wrapper in ("CatchResponseError(", "ResponseError("):
+        if text.startswith(wrapper) and text.endswith(")"):
+            return text[len(wrapper):-1].strip("'\"")
+    return text
 
 
 def histogram() -> HdrHistogram:
@@ -49,7 +60,7 @@ class Tally:
     undocumented: int = 0  # answers with a status the spec does not list for the operation
     malformed: int = 0  # acknowledgements (202/207) whose body breaks the spec
     acknowledged_seen: int = 0
-    sample: list[str] = field(default_factory=list)  # ids of acknowledged events, a uniform sample
+    sample: list[tuple[str, str]] = field(default_factory=list)  # (tenant, id) of acknowledged events, uniform
     statuses: Counter[str] = field(default_factory=Counter)
     latency: HdrHistogram = field(default_factory=histogram)
     windows: dict[int, HdrHistogram] = field(default_factory=dict)  # window start (s since run start) -> latencies
@@ -67,12 +78,12 @@ class Tally:
                 "window_counts": {str(k): dict(v) for k, v in self.window_counts.items()},
                 "steps": msgspec.to_builtins(self.steps)}
 
-    def keep(self, event_id: str, seen: int) -> None:
-        """Reservoir sampling: each of the ``seen`` ids so far is kept with the same chance."""
+    def keep(self, acknowledged: tuple[str, str], seen: int) -> None:
+        """Reservoir sampling: each of the ``seen`` (tenant, id) so far is kept with the same chance."""
         if len(self.sample) < SAMPLE_SIZE:
-            self.sample.append(event_id)
+            self.sample.append(acknowledged)
         elif (slot := random.randrange(max(seen, 1))) < SAMPLE_SIZE:
-            self.sample[slot] = event_id
+            self.sample[slot] = acknowledged
 
     def merge(self, message: dict[str, Any]) -> None:
         self.requests += message["requests"]
@@ -81,8 +92,8 @@ class Tally:
         self.accepted_events += message["accepted_events"]
         self.undocumented += message["undocumented"]
         self.malformed += message["malformed"]
-        for event_id in message["sample"]:
-            self.keep(event_id, message["acknowledged_seen"])
+        for tenant, event_id in message["sample"]:  # a list on the wire between processes
+            self.keep((tenant, event_id), message["acknowledged_seen"])
         self.acknowledged_seen += message["acknowledged_seen"]
         self.statuses.update(message["statuses"])
         self.retry_after.update(message["retry_after"])
@@ -140,10 +151,10 @@ class Recorder:
     def accepted(self, count: int) -> None:
         self.tally.accepted_events += count
 
-    def acknowledged(self, event_id: str) -> None:
-        """One acknowledged event's id, kept in the uniform sample the harness probes after the run."""
+    def acknowledged(self, event_id: str, tenant: str = TENANT) -> None:
+        """One acknowledged event's id and its tenant, kept in the uniform sample the harness probes after the run."""
         self.tally.acknowledged_seen += 1
-        self.tally.keep(event_id, self.tally.acknowledged_seen)
+        self.tally.keep((tenant, event_id), self.tally.acknowledged_seen)
 
     def undocumented(self) -> None:
         self.tally.undocumented += 1
@@ -196,7 +207,15 @@ class Recorder:
         return LoadSummary(elapsed, tally.requests, tally.failures, tally.throttled, tally.accepted_events,
                            tally.requests / elapsed, tally.accepted_events / elapsed, dict(tally.statuses), latency,
                            dict(tally.retry_after), self.window, windows, tally.steps, sorted(self.workers),
-                           undocumented=tally.undocumented, malformed=tally.malformed, sample=tally.sample)
+                           undocumented=tally.undocumented, malformed=tally.malformed, sample=tally.sample,
+                           failure_reasons=self.failure_reasons())
+
+    def failure_reasons(self) -> list[tuple[str, int]]:
+        """Locust's own record of failures (merged from the workers), the most frequent first, scrubbed."""
+        stats = self.environment.stats if self.environment is not None else None
+        errors = sorted(stats.errors.values() if stats is not None else (), key=lambda e: -e.occurrences)
+        return [(clip(f"{error.method} {error.name}: {_reason(error.error)}", 300), error.occurrences)
+                for error in errors[:FAILURES_KEPT]]
 
     def write(self) -> None:
         if self.summary_path is None or isinstance(self.environment and self.environment.runner, WorkerRunner):
@@ -206,7 +225,7 @@ class Recorder:
         for judge in self.judges:
             summary.verdict = judge(summary, options)
         self.summary_path.parent.mkdir(parents=True, exist_ok=True)
-        self.summary_path.write_bytes(summary_file.encode(summary))
+        self.summary_path.write_bytes(SCRUBBER.scrub_bytes(summary_file.encode(summary)))  # Retry-After values
 
 
 RECORDER = Recorder()

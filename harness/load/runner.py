@@ -32,7 +32,7 @@ from harness.load.scenarios import scenario as find_scenario
 from harness.load.slo import Slo, with_defaults
 from harness.load.summary import LoadSummary
 from harness.progress import OnProgress, ignore_progress
-from harness.redaction import SCRUBBER, Secret
+from harness.redaction import SCRUBBER
 from harness.spec import Spec
 from harness.targets import Target
 from harness.verdicts import Finding, Outcome, Report, Row
@@ -53,7 +53,6 @@ class LoadOptions:
     slos: tuple[Slo, ...] = ()
     batch_size: int | None = None
     extra: tuple[str, ...] = ()  # scenario options passed through to the locustfile
-    other_token: Secret | None = None  # a second tenant's token (the throttle scenario's tenant step)
     limits: Limits = field(default_factory=Limits)  # per request: total deadline and answer cap
 
     @property
@@ -146,12 +145,12 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
     bound = None if find_scenario(options.scenario).ends_itself else options.run_time  # None: it ends by itself
     result = run_locust(command, target.token.reveal(), options.run_time + STOP_MARGIN,
                         lambda elapsed: on_progress(label, min(elapsed, options.run_time), bound),
-                        options.other_token.reveal() if options.other_token else None)
-    for written in report_dir.glob("locust*"):  # Locust's CSV and HTML quote failures, which quote the target
-        SCRUBBER.scrub_file(written)
+                        target.other_token.reveal() if target.other_token else None)
+    for written in [*report_dir.glob("locust*"), summary_path]:  # Locust's files quote failures, which quote
+        if written.is_file():  # the target; the summary, its Retry-After values (scrubbed there, and here again)
+            SCRUBBER.scrub_file(written)
     if not summary_path.is_file():
-        tail = SCRUBBER.scrub(target.token.redact((result.stderr or result.stdout).strip()))[-1500:]
-        tail = options.other_token.redact(tail) if options.other_token else tail
+        tail = SCRUBBER.scrub((result.stderr or result.stdout).strip())[-1500:]
         raise EngineError(f"Locust exited {result.returncode} without a summary: {tail}")
     try:
         summary = summary_file.decode(summary_path.read_bytes())
@@ -170,7 +169,8 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
     report = Report("load", f"Load scenario {options.scenario}", target.label, rows, summary=one_line(summary),
                     figures=key_figures(summary), charts=draw_charts(summary, options.scenario, report_dir),
                     files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv"},
-                    seconds=summary.elapsed_s)
+                    seconds=summary.elapsed_s,
+                    notes=[f"failed {count:,} times: {message}" for message, count in summary.failure_reasons])
     report.details = {"scenario": options.scenario, "passed": not report.failed,
                       "breaches": [finding.message for row in report.failed for finding in row.findings],
                       "slos": [{"slo": row.name, "met": row.outcome is Outcome.PASSED, "value": row.message}

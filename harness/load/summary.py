@@ -13,6 +13,8 @@ import msgspec
 
 from harness.verdicts import Row
 
+TENANT, OTHER_TENANT = "token", "other-token"  # which of the run's tokens sent an event (--token, --other-token)
+
 
 class Window(msgspec.Struct):
     """One time window of the run: its requests, exact percentiles (ms) and answers by kind."""
@@ -79,8 +81,10 @@ class LoadSummary(msgspec.Struct):
     workers: list[str]
     undocumented: int = 0  # answers with a status the spec does not list for the operation
     malformed: int = 0  # acknowledgements whose body breaks the spec
-    sample: list[str] = msgspec.field(default_factory=list)  # ids of acknowledged events, a uniform sample
+    # acknowledged events, a uniform sample, each with the tenant that sent it: ids are one namespace per tenant
+    sample: list[tuple[str, str]] = msgspec.field(default_factory=list)  # (TENANT or OTHER_TENANT, id)
     verdict: ScenarioVerdict | None = None
+    failure_reasons: list[tuple[str, int]] = msgspec.field(default_factory=list)  # the most frequent, with counts
 
 
 def encode(summary: LoadSummary) -> bytes:

@@ -24,7 +24,8 @@ from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
 from harness.limits import Limits
 from harness.load.recorder import RECORDER
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
-from harness.redaction import Scrubber
+from harness.load.summary import OTHER_TENANT, TENANT
+from harness.redaction import SCRUBBER, clip
 from harness.spec import Operation, Spec, load_spec
 
 
@@ -42,15 +43,10 @@ def _arguments(parser: Any) -> None:
                         help="Longest Retry-After a scenario waits out; a longer one is never slept through")
 
 
-def _scrubber() -> Scrubber:
-    """The run's tokens, as the harness handed them to this process, to scrub from failure messages."""
-    scrubber = Scrubber()
-    for name in (TOKEN_ENV, OTHER_TOKEN_ENV):
-        scrubber.add(os.environ.get(name, ""))
-    return scrubber
-
-
-_SCRUBBER = _scrubber()
+# the run's tokens, as the harness handed them to this process: every answer is scrubbed of them where it is
+# read (harness.bounded.read_capped), and so is every failure message and the summary written on quit
+for _name in (TOKEN_ENV, OTHER_TOKEN_ENV):
+    SCRUBBER.add(os.environ.get(_name, ""))
 
 
 class BatchTemplate:
@@ -109,7 +105,7 @@ class IngestionUser(FastHttpUser):
 
     def fail(self, response: Any, message: str) -> None:
         """A failure in Locust's statistics, CSV and HTML, with the run's tokens scrubbed from what a target said."""
-        response.failure(_SCRUBBER.scrub(message)[:500])
+        response.failure(clip(message, 500))
 
     def on_start(self) -> None:
         options = self.environment.parsed_options
@@ -133,16 +129,16 @@ class IngestionUser(FastHttpUser):
         event = body[self.spec.single.envelope_key]
         headers = {"Authorization": f"Bearer {token}"} if token else None
         return self._post(self.spec.single.path, msgspec.json.encode(body), 1, batch=False, an_id=event[ID_FIELD],
-                          headers=headers)
+                          headers=headers, tenant=OTHER_TENANT if token else TENANT)
 
     def _post(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None = None,
-              headers: dict[str, str] | None = None) -> int | None:
+              headers: dict[str, str] | None = None, tenant: str = TENANT) -> int | None:
         started = time.perf_counter()
         # an OSError, so geventhttpclient releases the connection and Locust records the failure as its own
         stalled = TimeoutError(f"no complete answer within {self.bounds.request_seconds:g}s")
         try:
             with gevent.Timeout(self.bounds.request_seconds, stalled):
-                return self._exchange(path, body, size, batch=batch, an_id=an_id, headers=headers)
+                return self._exchange(path, body, size, batch=batch, an_id=an_id, headers=headers, tenant=tenant)
         except TimeoutError as error:  # fired outside the client's own calls
             self.environment.events.request.fire(
                 request_type="POST", name=path, response_time=(time.perf_counter() - started) * 1000,
@@ -150,7 +146,7 @@ class IngestionUser(FastHttpUser):
             return None
 
     def _exchange(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None,
-                  headers: dict[str, str] | None) -> int | None:
+                  headers: dict[str, str] | None, tenant: str) -> int | None:
         operation = self.spec.batch if batch else self.spec.single
         started = time.perf_counter()
         with self.client.post(path, data=body, headers=headers, catch_response=True, stream=True) as response:
@@ -175,18 +171,19 @@ class IngestionUser(FastHttpUser):
                     RECORDER.malformed()
                     self.fail(response, f"{status} breaks the spec: {rejected}")
                 else:
-                    RECORDER.accepted(size - rejected)
+                    if tenant == TENANT:  # the run's figures and accounting are the run's tenant's
+                        RECORDER.accepted(size - rejected)
                     if an_id is not None and not rejected:
-                        RECORDER.acknowledged(an_id)
+                        RECORDER.acknowledged(an_id, tenant)
                     response.success()
             elif status == THROTTLED:
-                self.last_retry_after = response.headers.get("Retry-After", "missing")
+                self.last_retry_after = clip(response.headers.get("Retry-After", "missing"), 40)
                 RECORDER.retry_after(self.last_retry_after)
                 response.success()  # throttled, not failed: counted apart by the recorder
             else:
                 if not operation.documents(status):
                     RECORDER.undocumented()
-                self.fail(response, f"{status}: {content[:200].decode('utf-8', 'replace')}")
+                self.fail(response, f"{status}: {clip(content.decode('utf-8', 'replace'), 200)}")
             return status
 
     def _read(self, response: Any) -> bytes:

@@ -14,6 +14,7 @@ import msgspec
 from harness.admin_client import AdminClient
 from harness.errors import EngineError, TargetError
 from harness.factory import EventFactory
+from harness.redaction import SCRUBBER, clip
 from harness.sdk.adapter import Subject
 from harness.sdk.cases import Case, cases
 from harness.sdk.judge import Cell, judge, request_row
@@ -80,14 +81,15 @@ def run_subject(subject: Subject, target: Target,
                                 text=True, timeout=CHILD_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         raise EngineError(f"{subject.label}: the SDK did not finish its cases within {CHILD_TIMEOUT:.0f}s") from None
+    stdout, stderr = SCRUBBER.scrub(result.stdout), SCRUBBER.scrub(result.stderr)  # what the SDK said of answers
     try:
-        lines = [_read_line(line) for line in result.stdout.splitlines() if line.startswith("{")]
+        lines = [_read_line(line) for line in stdout.splitlines() if line.startswith("{")]
     except msgspec.ValidationError as error:
         raise EngineError(f"{subject.label}: the SDK's child wrote a line the harness cannot read: {error}") from None
     fatal = next((line.fatal for line in lines if line.fatal), None)
     if fatal or not lines:
-        reason = fatal or (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise EngineError(f"{subject.label}: {target.token.redact(reason)}")
+        reason = fatal or (stderr.strip().splitlines() or ["no output"])[-1]
+        raise EngineError(f"{subject.label}: {clip(reason, 500)}")
     version = next((line.version for line in lines if line.version is not None), "")
     host = next((line.default_host for line in lines if line.default_host is not None), None)
     return version, host, {line.id: line.outcome() for line in lines if line.id is not None}

@@ -141,6 +141,13 @@ class IdsPerOperation(TargetApp):
         return super()._store_events(tenant if operation == "ingest" else f"{tenant}-batch", operation, events)
 
 
+class SharedIds(TargetApp):
+    """Keeps one idempotency namespace for every tenant together (the contract keeps one per tenant)."""
+
+    def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
+        return super()._store_events("every-tenant", operation, events)
+
+
 class LastWriteWins(TargetApp):
     """Answers 202 to a conflicting event on /ingest."""
 
@@ -285,6 +292,7 @@ class Fault:
     tells_limit: bool = True  # False: the harness is not told the byte limit and has to find it
 
     def target_config(self, token: str, spec_dir: Path) -> TargetConfig:
+        """With a second tenant (``OTHER_TOKEN``) beside ``token``, for the tenants check."""
         config = dict(self.config)
         if self.spec_edit is not None:
             document = copy.deepcopy(yaml.safe_load(bundled_spec_path().read_text()))
@@ -292,9 +300,10 @@ class Fault:
             path = spec_dir / f"{self.name}.yaml"
             path.write_text(yaml.safe_dump(document, sort_keys=False))
             config["spec_path"] = path
-        return TargetConfig(tokens=(token,), **config)
+        return TargetConfig(tokens=(token, OTHER_TOKEN), **config)
 
 
+OTHER_TOKEN = "broken-target-second-tenant"  # every broken target has a second tenant
 SLOW = {"rate": 2.0}  # throttles within a probe run
 FAULTS = (
     Fault("accepts_over_limit", "batch_limit", "takes maxItems + 1 events", config={"batch_max": 1001}),
@@ -333,6 +342,10 @@ FAULTS = (
           config=SLOW, checks=("idempotency", "throttling")),
     Fault("retry_after_zero", "throttling", "says Retry-After: 0 and throttles again", rewriting(_retry_after_zero),
           config=SLOW, checks=("idempotency", "throttling")),
+    Fault("retry_after_zero_at_quota", "throttling", "says Retry-After: 0 at the documented quota, and throttles "
+          "the request sent right after", rewriting(_retry_after_zero), checks=("throttling",)),
+    Fault("shared_ids", "tenants", "keeps one id namespace for all tenants", SharedIds, checks=("tenants",)),
+    Fault("shared_quota", "tenants", "keeps one quota for all tenants", SharedTenants, checks=("tenants",)),
     Fault("drops_events", "accounting", "acknowledges events it does not store", DropsEvents,
           checks=("idempotency", "partial_failure", "accounting")),
 )

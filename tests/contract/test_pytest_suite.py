@@ -20,7 +20,8 @@ def test_suite_fails_the_check_a_broken_target_breaks(pytester: pytest.Pytester,
         monkeypatch.setenv("HARNESS_MAX_EXAMPLES", "5")
         result = pytester.runpytest_subprocess("--pyargs", "harness.contract.suite", "-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()  # skipped: accounting (no read-back) and throttling when no 429 was seen
-    assert outcomes["failed"] == 1 and outcomes["passed"] + outcomes.get("skipped", 0) == len(registry.names()) - 1
+    # every check, and the run's own completion, each one test
+    assert outcomes["failed"] == 1 and outcomes["passed"] + outcomes.get("skipped", 0) == len(registry.names())
     assert outcomes.get("skipped", 0) <= 2
     result.stdout.fnmatch_lines(["*test_contract[[]partial_failure[]]*", "*expected 400, got 202*"])
     assert TOKEN not in result.stdout.str()
@@ -33,3 +34,18 @@ def test_suite_passes_on_the_embedded_target(pytester: pytest.Pytester, monkeypa
     result = pytester.runpytest_subprocess("--pyargs", "harness.contract.suite", "-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0 and outcomes["passed"] >= 8, result.stdout.str()
+
+
+def test_suite_fails_when_the_run_could_not_judge_every_check(pytester: pytest.Pytester,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI exits 2 when the time budget ends the run early; the suite fails the checks it never ran."""
+    with running_target(TargetConfig(tokens=(TOKEN,))) as target:
+        monkeypatch.setenv("HARNESS_BASE_URL", target.base_url)
+        monkeypatch.setenv("HARNESS_TOKEN", TOKEN)
+        monkeypatch.setenv("HARNESS_MAX_EXAMPLES", "5")
+        monkeypatch.setenv("HARNESS_TIME_BUDGET", "0.001s")
+        result = pytester.runpytest_subprocess("--pyargs", "harness.contract.suite", "-p", "no:cacheprovider")
+    outcomes = result.parseoutcomes()
+    assert outcomes["failed"] >= len(registry.names()) - 1, result.stdout.str()  # all but a probe begun in time
+    result.stdout.fnmatch_lines(["*test_the_run_was_completed*", "*time budget*was spent*"])
+    assert result.ret == 1

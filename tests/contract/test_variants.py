@@ -11,31 +11,38 @@ from harness.limits import Limits
 from harness.redaction import Secret
 from harness.reference import running_target
 from harness.targets import Target
+from harness.verdicts import Outcome
+from tests.contract.broken import OTHER_TOKEN
 from tests.contract.variants import VARIANTS, Variant
 from tests.load.conftest import TOKEN, harness_load
 
 # the throttle scenario again only where the choice touches what it reads (a 429's headers, the connection)
-THROTTLE_SENSITIVE = {"charset", "connection_close", "retry_after_longer"}
+THROTTLE_SENSITIVE = {"charset", "connection_close", "retry_after_longer", "transient_503"}
+# with the second tenant: its step, and its acknowledged events asked about as that tenant (black-box, no read-back)
 QUICK_THROTTLE = ("--scenario", "throttle", "--expect-quota", "20", "--steps", "0.5,1.5", "--step-seconds", "2",
-                  "--rest-seconds", "1")
+                  "--rest-seconds", "1", "--other-token", OTHER_TOKEN)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[variant.name for variant in VARIANTS])
 def test_every_check_is_silent_on_a_correct_variant(variant: Variant) -> None:
     config = variant.target_config(TOKEN)
     with running_target(config, make_app=variant.make_app) as running:
-        target = Target(running.base_url, Secret(TOKEN), None, config.max_body_bytes)  # black-box: no read-back
+        target = Target(running.base_url, Secret(TOKEN), None, config.max_body_bytes,  # black-box: no read-back
+                        Secret(OTHER_TOKEN))
         report = run_contract(target, ContractOptions(max_examples=8, limits=Limits(max_retry_wait=5)))
-    failures = [f"{row.name} on {row.subject}: {row.message}" for row in report.failed]
+    failures = [f"{row.name} on {row.subject}: {row.message}" for row in report.rows
+                if row.outcome in (Outcome.FAILED, Outcome.ERROR)]
     assert failures == [], f"{variant.choice}: false alarms"
+    assert {row.outcome for row in report.rows if row.name == "tenants"} == {Outcome.PASSED}
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[variant.name for variant in VARIANTS])
 def test_load_throughput_and_throttle_pass_on_a_correct_variant(variant: Variant, tmp_path: Path) -> None:
     config = variant.target_config(TOKEN)
     with running_target(config, make_app=variant.make_app) as running:
+        # the latency objective loosened: the choices under test do not touch latency, a busy CI machine does
         throughput, report = harness_load("--base-url", running.base_url, "--run-time", "2s", "--users", "2",
-                                          "--batch-size", "50", cwd=tmp_path)
+                                          "--batch-size", "50", "--slo", "p95<10s", cwd=tmp_path)
         assert throughput.returncode == 0, f"{variant.choice}: {report and report['breaches']} {throughput.stderr}"
     if variant.name not in THROTTLE_SENSITIVE:
         return

@@ -16,7 +16,7 @@ import msgspec
 from harness.facts import UNAUTH_QUOTA
 from harness.reference.app import TargetApp
 from harness.reference.config import TargetConfig
-from tests.contract.broken import Headers, _message, rewriting
+from tests.contract.broken import OTHER_TOKEN, Headers, _message, rewriting
 
 
 def _over_limit_422(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
@@ -71,7 +71,8 @@ class Variant:
     config: dict[str, Any] = field(default_factory=dict)
 
     def target_config(self, token: str) -> TargetConfig:
-        return TargetConfig(tokens=(token,), **self.config)
+        """With a second tenant (``OTHER_TOKEN``): one id namespace and one quota per tenant, as the contract says."""
+        return TargetConfig(tokens=(token, OTHER_TOKEN), **self.config)
 
 
 VARIANTS = (
@@ -85,4 +86,6 @@ VARIANTS = (
     Variant("www_authenticate", "a WWW-Authenticate header on 401", rewriting(_www_authenticate)),
     Variant("unsupported_media_type", "415, not 400, for a body that is not application/json",
             rewriting(_unsupported_media_type)),
+    Variant("transient_503", "the documented 503 on 0.5 % of requests (a staging blip)",
+            config={"error_ratio": 0.005}),
 )

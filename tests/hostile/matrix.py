@@ -20,10 +20,10 @@ from pathlib import Path
 
 import psutil
 
-from harness.redaction import forms
 from tests.hostile.server import HostileServer
+from tests.leaks import KEY, leaks_in
 
-TOKEN = "hostile-secret-7f3a9c2e"
+TOKEN = KEY  # 64 characters, with every character class a bearer token may hold
 MAX_SECONDS = 180.0  # issue 13: every command ends within 3 minutes ...
 MAX_RSS = 1 << 30  # ... with at most 1 GiB for all of the harness's processes together
 HARNESS = [sys.executable, "-m", "harness"]
@@ -39,7 +39,11 @@ COMMANDS: dict[str, list[str]] = {
     "load mixed": ["load", "--scenario", "mixed", "--run-time", "3s", "--timeout", "3"],
     "load soak": ["load", "--scenario", "soak", "--run-time", "3s", "--timeout", "3"],
     "run": ["run", "--quick", "--timeout", "3"],
+    "contract baseline": ["contract", "--max-examples", "3", "--timeout", "3", "--write-baseline", "baseline.json"],
+    "sdk": ["sdk", "--adapter", "harness"],
+    "pytest suite": [],  # the shipped suite, ``pytest --pyargs harness.contract.suite``, told the target by HARNESS_*
 }
+PYTEST_SUITE = [sys.executable, "-m", "pytest", "--pyargs", "harness.contract.suite", "-p", "no:cacheprovider", "-q"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Measured:
     peak_rss: int
     stdout: str
     stderr: str
-    leaks: tuple[str, ...]  # files (or streams) holding the token in any of its forms
+    leaks: dict[str, list[str]]  # files (and the two streams) holding a piece of the token, in any readable form
     redirected: int  # requests that reached the host a redirect named
     workdir: Path  # its stdout, stderr and reports/
 
@@ -72,7 +76,13 @@ def measure(behaviour: str, command: str, workdir: Path) -> Measured:
         server = None if behaviour == CORRECT else stack.enter_context(HostileServer(behaviour))
         target = ["--base-url", server.base_url] if server is not None else []
         argv = [*HARNESS, *COMMANDS[command], *target, "--report-dir", str(reports)]
-        environment = {**os.environ, "HARNESS_TOKEN": TOKEN, "NO_COLOR": "1", "COLUMNS": "200"}
+        # as in CI: no terminal, so Rich lays out 80 columns (no COLUMNS to widen it)
+        environment = {**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+                       "HARNESS_TOKEN": TOKEN, "NO_COLOR": "1"}
+        if command == "pytest suite":
+            argv = [*PYTEST_SUITE, "--junitxml", str(reports / "suite-junit.xml")]
+            environment.update(HARNESS_MAX_EXAMPLES="3", HARNESS_TIMEOUT="3",
+                               **({"HARNESS_BASE_URL": server.base_url} if server is not None else {}))
         started = time.monotonic()
         with (workdir / "stdout").open("wb") as stdout, (workdir / "stderr").open("wb") as stderr:
             process = subprocess.Popen(argv, stdout=stdout, stderr=stderr, env=environment, cwd=workdir)
@@ -81,8 +91,8 @@ def measure(behaviour: str, command: str, workdir: Path) -> Measured:
         redirected = server.other.requests if server is not None and server.other is not None else 0
     out = (workdir / "stdout").read_text("utf-8", "replace")
     err = (workdir / "stderr").read_text("utf-8", "replace")
-    return Measured(behaviour, command, process.returncode, seconds, peak, out, err, _leaks(workdir), redirected,
-                    workdir)
+    return Measured(behaviour, command, process.returncode, seconds, peak, out, err, leaks_in(workdir, TOKEN),
+                    redirected, workdir)
 
 
 def _watch(process: subprocess.Popen[bytes], started: float) -> int:
@@ -105,12 +115,6 @@ def _watch(process: subprocess.Popen[bytes], started: float) -> int:
         peak = max(peak, total)
         time.sleep(0.05)
     return peak
-
-
-def _leaks(workdir: Path) -> tuple[str, ...]:
-    secrets = [form.encode() for form in forms(TOKEN)]
-    return tuple(str(path.relative_to(workdir)) for path in sorted(workdir.rglob("*"))
-                 if path.is_file() and any(secret in path.read_bytes() for secret in secrets))
 
 
 def measure_all(pairs: list[tuple[str, str]], root: Path, parallel: int = 3) -> dict[tuple[str, str], Measured]:

@@ -175,6 +175,51 @@ def token_echo(connection: Connection) -> None:
     answer(connection, "400 Bad Request", body, f"X-Echo: {authorization}", f"X-Token-Url: {quote(token)}")
 
 
+def key_echo_forms(token: str) -> dict[str, str]:
+    """The token in every form a careless server (or its framework) writes it, each a reader can decode."""
+    raw = token.encode()
+    return {
+        "raw": token, "upper": token.upper(), "lower": token.lower(),
+        "percent": quote(token, safe=""), "percent-lower": quote(token, safe="").lower(),
+        "percent-every-byte": "".join(f"%{byte:02x}" for byte in raw), "form": quote_plus(token),
+        "html-decimal": "".join(f"&#{ord(c)};" for c in token), "html-hex": "".join(f"&#x{ord(c):X};" for c in token),
+        "html-named": token.replace("/", "&sol;").replace(".", "&period;").replace("=", "&equals;"),
+        "base64": base64.b64encode(raw).decode(), "base64-url": base64.urlsafe_b64encode(b"u:" + raw).decode(),
+        "base64-wrapped": base64.encodebytes(b"user:" + raw).decode(), "hex": raw.hex(), "HEX": raw.hex().upper(),
+    }
+
+
+def key_echo(connection: Connection) -> None:
+    """Echoes the token in every form, in the message, the body (some past 600 bytes) and headers; three
+    early answers are 429s whose Retry-After is the token."""
+    token = connection.header("authorization").partition(" ")[2]
+    json_escaped = "".join(f"\\u{ord(c):04x}" for c in token)  # the JSON escape itself goes on the wire
+    slash_escaped = token.replace("/", "\\/")
+    padding = "x" * 700
+    fields = ", ".join(f"{json.dumps(name)}: {json.dumps(value)}" for name, value in key_echo_forms(token).items())
+    body = (f'{{"message": "invalid token {json_escaped} ({slash_escaped})", "padding": "{padding}", '
+            f'{fields}}}').encode()
+    headers = (f"X-Echo: {token}", f"X-Echo-Hex: {token.encode().hex()}", f"X-Echo-Url: {quote(token, safe='')}")
+    connection.server.echoes += 1
+    if connection.server.echoes in (2, 4, 6):  # a few, so that a run's waits (a second each) stay short
+        answer(connection, "429 Too Many Requests", body, f"Retry-After: {token}", *headers)
+    else:
+        answer(connection, "400 Bad Request", body, *headers)
+
+
+DEEP = 200_000  # levels of nesting, and digits of a number: far past any parser's recursion or patience
+
+
+def deep_json(connection: Connection) -> None:
+    """An error answer nested 200,000 levels deep (400 KB)."""
+    answer(connection, "400 Bad Request", b'{"message": ' + b"[" * DEEP + b"]" * DEEP + b"}")
+
+
+def long_number(connection: Connection) -> None:
+    """An error answer whose message is a 200,000-digit number."""
+    answer(connection, "400 Bad Request", b'{"message": ' + b"9" * DEEP + b"}")
+
+
 def retry_after_day(connection: Connection) -> None:
     """Throttles everything and asks for a day's wait."""
     answer(connection, "429 Too Many Requests", b'{"message": "come back tomorrow"}', "Retry-After: 86400")
@@ -188,7 +233,7 @@ def redirect_elsewhere(connection: Connection) -> None:
 
 BEHAVIOURS: dict[str, Callable[[Connection], None]] = {behaviour.__name__: behaviour for behaviour in (
     never_answers, garbage, reset_mid_body, endless_chunked, huge_header, slow_headers, slow_body, huge_body,
-    gzip_bomb, token_echo, retry_after_day, redirect_elsewhere)}
+    gzip_bomb, token_echo, key_echo, deep_json, long_number, retry_after_day, redirect_elsewhere)}
 
 
 @cache
@@ -209,6 +254,7 @@ class HostileServer:
         self.behaviour = BEHAVIOURS[behaviour]
         self.stopping = threading.Event()
         self.requests = 0
+        self.echoes = 0
         self.seen: list[bytes] = []  # requests received (the redirect's other host reads it)
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from harness.reference import TargetConfig, running_target
+from harness.reference.config import Latency
 from tests.contract.broken import FAULTS, SharedBucket, SharedTenants
 from tests.load.conftest import TOKEN, harness_load
 
@@ -76,3 +77,20 @@ def test_one_tenants_flood_must_not_throttle_another(tmp_path: Path, make_app: A
     assert failed(report) == flagged
     assert "a quota per tenant" in {finding["name"] for finding in report["throttle"]["findings"]}
     assert "other-tenant" not in result.stdout + result.stderr
+
+
+def test_onset_holds_for_a_target_200_ms_away(tmp_path: Path) -> None:
+    """Open-model pacing: the offered rate does not depend on how long answers take to come back."""
+    with running_target(TargetConfig(tokens=(TOKEN,), rate=20.0, latency=Latency("fixed", 0.2))) as target:
+        result, report = harness_load("--scenario", "throttle", "--base-url", target.base_url,
+                                      "--admin-token", target.config.admin_token or "",
+                                      "--expect-quota", "20", *SHORT_STEPS, cwd=tmp_path)
+    assert result.returncode == 0, report and report["breaches"]
+    assert abs(report["throttle"]["measured_quota"] - 20.0) <= 2.0
+
+
+def test_a_retry_after_of_0_followed_by_429_is_flagged(tmp_path: Path) -> None:
+    fault = next(fault for fault in FAULTS if fault.name == "retry_after_zero_at_quota")
+    code, report = throttle_run(tmp_path, rate=20.0, expect=20.0, make_app=fault.make_app)
+    assert code == 1
+    assert "Retry-After is honest" in failed(report)

@@ -26,6 +26,6 @@ def auth(ctx: ProbeContext) -> None:
                 event = body[operation.envelope_key][0]
             sent = ctx.send(operation, body, AUTH, auth=header, acknowledge=False)
             ctx.expect(AUTH, operation, sent, (401,), f"a request with {what}")
-            if ctx.stored(AUTH, event):
+            if ctx.stored(AUTH, operation, event):
                 ctx.fail(AUTH, operation, f"an event sent with {what} was stored", sent)
             ctx.passed(AUTH, operation, f"budget {ctx.budget.limit} unauthenticated requests")

@@ -19,7 +19,7 @@ def batch_limit(ctx: ProbeContext) -> None:
     over = ctx.send(ctx.batch, ctx.batch_body(over_events), BATCH_LIMIT)
     if ctx.expect(BATCH_LIMIT, ctx.batch, over, OVER_BATCH_LIMIT, f"a batch of maxItems + 1 ({limit + 1}) events"):
         for index in (0, limit // 2, limit):
-            if ctx.stored(BATCH_LIMIT, over_events[index]):
+            if ctx.stored(BATCH_LIMIT, ctx.batch, over_events[index]):
                 ctx.fail(BATCH_LIMIT, ctx.batch, f"event #{index} of a rejected batch of {limit + 1} was stored "
                                                  "(nothing of a rejected request may be)", over)
                 break

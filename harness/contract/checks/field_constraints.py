@@ -46,7 +46,7 @@ def field_constraints(ctx: ProbeContext) -> None:
         what = f"{variant.name} ({variant.description})"
         rejected = ctx.expect(FIELD_CONSTRAINTS, operation, sent, allowed(operation, variant), what)
         kept = valid_event(operation, variant.body)
-        if rejected and not variant.valid and kept is not None and ctx.stored(FIELD_CONSTRAINTS, kept):
+        if rejected and not variant.valid and kept is not None and ctx.stored(FIELD_CONSTRAINTS, operation, kept):
             ctx.fail(FIELD_CONSTRAINTS, operation, f"{what}: the batch was rejected, yet its valid event "
                                                    f"{kept[ID_FIELD]} was stored (nothing of a rejected request "
                                                    "may be)", sent)
