@@ -10,16 +10,22 @@ the harness has them::
 
 ``--togai-spec PATH`` (or the ``togai_spec`` ini option) swaps in another
 spec; override the ``togai_base_url`` fixture to mock another host.
+
+Every pytest session of an environment that installs the harness loads this
+module, so it imports nothing but pytest: respx, httpx and the spec
+machinery are imported by the fixtures, when a test uses one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.mock import DEFAULT_BASE_URL, IngestMock
-from harness.spec import Spec, load_spec
+if TYPE_CHECKING:
+    from harness.mock import IngestMock
+    from harness.spec import Spec
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,6 +38,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def togai_spec(pytestconfig: pytest.Config) -> Spec:
     """The loaded spec: ``--togai-spec``, else the ``togai_spec`` ini value, else bundled."""
+    from harness.spec import load_spec  # noqa: PLC0415  (the spec machinery only when a fixture is used)
+
     path = pytestconfig.getoption("--togai-spec") or pytestconfig.getini("togai_spec") or None
     return load_spec(path)
 
@@ -39,11 +47,15 @@ def togai_spec(pytestconfig: pytest.Config) -> Spec:
 @pytest.fixture
 def togai_base_url() -> str:
     """The base URL the mock serves; override this fixture to mock another host."""
+    from harness.mock import DEFAULT_BASE_URL  # noqa: PLC0415
+
     return DEFAULT_BASE_URL
 
 
 @pytest.fixture
 def togai_mock(togai_spec: Spec, togai_base_url: str) -> Iterator[IngestMock]:
     """Both operations mocked with respx for the duration of a test."""
+    from harness.mock import IngestMock  # noqa: PLC0415  (respx and httpx only when a test mocks)
+
     with IngestMock(togai_spec, togai_base_url) as mock:
         yield mock

@@ -1,5 +1,8 @@
 """The fixtures reach another project through the pytest11 entry point alone."""
 
+import subprocess
+import sys
+
 import pytest
 
 from harness.spec import bundled_spec_path
@@ -35,3 +38,11 @@ def test_togai_spec_option_swaps_the_spec(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_small="def test_small(togai_spec):\n    assert togai_spec.batch_max_items == 5\n")
     result = pytester.runpytest_subprocess("--togai-spec", str(spec))
     result.assert_outcomes(passed=1)
+
+
+def test_loading_the_plugin_imports_nothing_heavy() -> None:
+    """Every pytest session of an environment with the harness installed loads the plugin: it must stay light."""
+    heavy = ("respx", "httpx", "jsonschema", "yaml", "schemathesis", "locust", "msgspec", "harness.spec")
+    code = (f"import sys, harness.pytest_plugin; print(','.join(m for m in {heavy!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
