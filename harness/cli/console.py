@@ -56,7 +56,7 @@ def finish(reports: Iterable[Report]) -> NoReturn:
     code = exit_code(reports)
     if code == EXIT_ERROR:
         errors = [row for report in reports for row in report.rows if row.outcome is Outcome.ERROR]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        reason = f"{errors[0].label}: {clip(' '.join(errors[0].message.split()), 300)}{more}" if errors else ""
+        count = f"{len(errors)} rows could not be judged; the first: " if len(errors) > 1 else ""
+        reason = f"{count}{errors[0].label}: {clip(' '.join(errors[0].message.split()), 300)}" if errors else ""
         err.print(f"[red]error:[/red] {escape(reason)}", highlight=False)
     raise typer.Exit(code)

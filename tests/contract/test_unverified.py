@@ -7,6 +7,10 @@ because the probe met a 503).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +54,17 @@ def test_rare_documented_503s_are_waited_out_not_findings(seed: int) -> None:
             "field_constraints", "batch_limit", "idempotency", "partial_failure", "error_responses")))
     assert [row.label for row in report.rows if row.outcome in (Outcome.FAILED, Outcome.ERROR)] == []
     assert report.details["requests"] > 50
+
+
+def test_a_target_answering_503_to_everything_ends_with_a_clear_verdict(tmp_path: Path) -> None:
+    """Not a pass, not a contract failure: exit 2, and one line saying what could not be judged."""
+    token = "unavailable-tenant-01"
+    with running_target(TargetConfig(tokens=(token,), error_ratio=1.0)) as running:
+        result = subprocess.run([sys.executable, "-m", "harness", "contract", "--base-url", running.base_url,
+                                 "--max-retry-wait", "0.5", "--max-examples", "3", "--report-dir", "out"],
+                                cwd=tmp_path, env={**os.environ, "HARNESS_TOKEN": token}, capture_output=True,
+                                text=True, timeout=300, check=False)
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 2, result.stdout[-2000:]
+    assert last.startswith("error: ") and "rows could not be judged" in last and "not verified" in last, last
+    assert "FAILED" not in result.stdout
