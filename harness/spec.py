@@ -100,14 +100,19 @@ class Spec:
     def __init__(self, path: Path, document: dict[str, Any]) -> None:
         self.path = path
         self.document = document
-        problems = _structural_problems(document)
+        problems = _document_problems(document)
         if problems:
             raise SpecError(path, problems)
-        self.operations: Mapping[str, Operation] = _read_operations(self)
-        missing = [op for op in (SINGLE_OPERATION, BATCH_OPERATION) if op not in self.operations]
+        found = _find_operations(document, (SINGLE_OPERATION, BATCH_OPERATION))
+        missing = [op for op in (SINGLE_OPERATION, BATCH_OPERATION) if op not in found]
         if missing:
             raise SpecError(path, [SpecProblem("/paths", f"no operation with operationId {op!r}")
                                    for op in missing])
+        # what the two operations reach is checked; the rest of a whole-API document is not ours to judge
+        problems = _structural_problems(document, [pointer for pointer, _, _ in found.values()])
+        if problems:
+            raise SpecError(path, problems)
+        self.operations: Mapping[str, Operation] = _read_operations(self, found)
 
     def __repr__(self) -> str:
         return f"Spec({str(self.path)!r})"
@@ -224,14 +229,57 @@ def _load_cached(path: Path) -> Spec:
 
 
 # -- structural checks ----------------------------------------------------
-def _structural_problems(document: dict[str, Any]) -> list[SpecProblem]:
+def _document_problems(document: dict[str, Any]) -> list[SpecProblem]:
     problems: list[SpecProblem] = []
     version = document.get("openapi")
     if not (isinstance(version, str) and version.startswith("3.")):
         problems.append(SpecProblem("/openapi", f"expected an OpenAPI 3.x version, found {version!r}"))
     if not isinstance(document.get("paths"), dict):
         problems.append(SpecProblem("/paths", "missing or not a mapping"))
-    for pointer, node in pointers.walk(document):
+    return problems
+
+
+def _find_operations(document: dict[str, Any], wanted: tuple[str, ...]) -> dict[str, tuple[str, str, str]]:
+    """The wanted operations by ``operationId``: (pointer, path, method) each, wherever the document has them."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for url_path, item in document["paths"].items():
+        if not isinstance(item, dict):
+            continue
+        for method in _METHODS:
+            raw = item.get(method)
+            if isinstance(raw, dict) and raw.get("operationId") in wanted:
+                found[str(raw["operationId"])] = (pointers.join("/paths", str(url_path), method), str(url_path),
+                                                  method)
+    return found
+
+
+def _reachable(document: dict[str, Any], roots: list[str]) -> list[tuple[str, Any]]:
+    """Every (pointer, node) under ``roots`` and under whatever their local ``$ref``s reach, transitively."""
+    seen: set[str] = set()
+    nodes: list[tuple[str, Any]] = []
+    pending = list(roots)
+    while pending:
+        root = pending.pop()
+        if root in seen:
+            continue
+        seen.add(root)
+        try:
+            top = pointers.resolve(document, root)
+        except (LookupError, ValueError):
+            continue
+        for relative, node in pointers.walk(top):
+            nodes.append((root + relative, node))
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if isinstance(ref, str) and ref.startswith("#"):
+                pending.append(ref[1:])
+    return nodes
+
+
+def _structural_problems(document: dict[str, Any], roots: list[str]) -> list[SpecProblem]:
+    """Broken ``$ref``s and invalid schemas in what the two operations reach."""
+    problems: list[SpecProblem] = []
+    reached = _reachable(document, roots)
+    for pointer, node in reached:
         if isinstance(node, dict) and "$ref" in node:
             ref = node["$ref"]
             if not isinstance(ref, str) or not ref.startswith("#"):
@@ -240,33 +288,30 @@ def _structural_problems(document: dict[str, Any]) -> list[SpecProblem]:
             try:
                 pointers.resolve(document, ref)
             except (LookupError, ValueError):
-                problems.append(SpecProblem(pointers.join(pointer, "$ref"),
-                                            f"{ref} does not resolve"))
+                problems.append(SpecProblem(pointers.join(pointer, "$ref"), f"{ref} does not resolve"))
     schemas = document.get("components", {}).get("schemas", {})
-    checker = Draft202012Validator if str(version).startswith("3.1") else Draft4Validator
+    checker = Draft202012Validator if str(document.get("openapi")).startswith("3.1") else Draft4Validator
+    used = {pointer for pointer, _ in reached}
     if isinstance(schemas, dict):
         for name, schema in schemas.items():
+            if pointers.join("/components/schemas", name) not in used:
+                continue
             for error in checker(checker.META_SCHEMA).iter_errors(schema):
                 where = pointers.join("/components/schemas", name, *error.absolute_path)
                 problems.append(SpecProblem(where, f"not a valid schema: {error.message}"))
     return problems
 
 
-def _read_operations(spec: Spec) -> dict[str, Operation]:
+def _read_operations(spec: Spec, found: dict[str, tuple[str, str, str]]) -> dict[str, Operation]:
     operations: dict[str, Operation] = {}
     problems: list[SpecProblem] = []
-    for url_path, item in spec.document["paths"].items():
-        if not isinstance(item, dict):
-            continue
-        for method in _METHODS:
-            raw = item.get(method)
-            if not isinstance(raw, dict) or "operationId" not in raw:
-                continue
-            pointer = pointers.join("/paths", url_path, method)
-            try:
-                operations[raw["operationId"]] = _read_operation(spec, pointer, url_path, method, raw)
-            except _Problem as problem:
-                problems.append(problem.problem)
+    for operation_id, (pointer, url_path, method) in found.items():
+        try:
+            operations[operation_id] = _read_operation(spec, pointer, url_path, method, spec.node(pointer))
+        except _Problem as problem:
+            problems.append(problem.problem)
+        except (LookupError, ValueError, TypeError, AttributeError) as error:  # a shape no rule above expected
+            problems.append(SpecProblem(pointer, f"cannot be read: {error}"))
     if problems:
         raise SpecError(spec.path, problems)
     return operations
@@ -279,8 +324,8 @@ class _Problem(Exception):
 
 def _read_operation(spec: Spec, pointer: str, url_path: str, method: str,
                     raw: dict[str, Any]) -> Operation:
-    body_pointer = spec.deref(pointers.join(pointer, "requestBody"))
     try:
+        body_pointer = spec.deref(pointers.join(pointer, "requestBody"))
         spec.node(pointers.join(body_pointer, "content", "application/json", "schema"))
     except LookupError:
         raise _Problem(pointers.join(pointer, "requestBody"),

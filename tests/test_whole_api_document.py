@@ -1,0 +1,91 @@
+"""A whole-API document (the two operations among many others) drives every command; a bad one gets one line.
+
+Togai publishes one document for all of its APIs, with its generated
+clients: hundreds of operations, ``GET``s without a body, schemas shared
+through ``$ref``. The harness finds the two ingestion operations by their
+``operationId``, follows what they reference, and leaves the rest alone
+(a defect there is not ours to judge).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from harness.spec import bundled_spec_path, load_spec
+
+TOKEN = "whole-api-tenant-01"
+
+
+def whole_api(document: dict[str, Any]) -> dict[str, Any]:
+    """Our spec inside a larger API: unrelated operations first, a shared schema, defects where we do not look."""
+    whole = copy.deepcopy(document)
+    whole["paths"] = {
+        "/customers": {"get": {"operationId": "listCustomers", "responses": {"200": {"description": "ok"}}},
+                       "post": {"operationId": "createCustomer", "requestBody": {"content": {"application/json": {
+                           "schema": {"$ref": "#/components/schemas/Customer"}}}},
+                                "responses": {"201": {"description": "created"}}}},
+        "/customers/{id}": {"get": {"operationId": "getCustomer", "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"$ref": "other-file.yaml#/Customer"}}}}}}},  # an external $ref, not ours
+        "/accounts/{id}/usage": {"delete": {"operationId": "noBody", "responses": {"204": {"description": ""}}}},
+        **whole["paths"],
+    }
+    whole["components"]["schemas"]["Customer"] = {"type": "object", "properties": {
+        "id": {"type": "string"}, "errors": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    whole["components"]["schemas"]["Broken"] = {"type": 12}  # invalid, and referenced by nothing of ours
+    return whole
+
+
+@pytest.fixture
+def whole_api_path(tmp_path: Path) -> Path:
+    path = tmp_path / "togai-whole-api.yaml"
+    path.write_text(yaml.safe_dump(whole_api(yaml.safe_load(bundled_spec_path().read_text())), sort_keys=False))
+    return path
+
+
+def harness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    return subprocess.run([sys.executable, "-m", "harness", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**environment, "HARNESS_TOKEN": TOKEN}, timeout=300, check=False)
+
+
+def test_the_two_operations_are_found_among_the_others(whole_api_path: Path) -> None:
+    spec = load_spec(whole_api_path)
+    assert {op.operation_id: (op.method, op.path) for op in spec.operations.values()} == {
+        "ingest": ("POST", "/ingest"), "ingestBatch": ("POST", "/ingestBatch")}
+    assert spec.batch_max_items == load_spec().batch_max_items
+
+
+def test_every_command_reads_it(whole_api_path: Path, tmp_path: Path) -> None:
+    for args in (("spec", "lint", str(whole_api_path)), ("spec", "show", str(whole_api_path)),
+                 ("contract", "--spec", str(whole_api_path), "--max-examples", "3", "--report-dir", "c"),
+                 ("load", "--spec", str(whole_api_path), "--run-time", "2s", "--users", "1", "--batch-size", "10",
+                  "--report-dir", "l")):
+        result = harness(*args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stdout[-1500:], result.stderr[-1500:])
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("edit", "pointer"), [
+    (lambda doc: doc["paths"].pop("/ingestBatch"), "/paths: no operation with operationId 'ingestBatch'"),
+    (lambda doc: doc["paths"]["/ingest"]["post"].pop("requestBody"), "/paths/~1ingest/post/requestBody"),
+    (lambda doc: doc["components"]["schemas"]["Event"].update(type=12), "/components/schemas/Event/type"),
+])
+def test_a_document_the_harness_cannot_use_gets_one_line_naming_the_pointer(
+        tmp_path: Path, edit: Any, pointer: str) -> None:
+    document = whole_api(yaml.safe_load(bundled_spec_path().read_text()))
+    edit(document)
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    result = harness("spec", "show", str(path), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert pointer in result.stderr, result.stderr
