@@ -70,6 +70,23 @@ class EventFactory:
                             [:-3] + "Z" for i in range(_POOL)]
         self._accounts = [f"account-{i}" for i in range(_ACCOUNTS)]
         self._attribute_values = [str(rng.randrange(1, 10**6)) for _ in range(_POOL)]
+        self._keep_what_the_spec_takes()
+
+    def _keep_what_the_spec_takes(self) -> None:
+        """Vary timestamps, accounts and attribute values only where the spec takes the varied forms.
+
+        Another spec may constrain these fields otherwise (a pattern on ``accountId``, say): a variation it
+        refuses is dropped, and every event keeps the spec-valid value of the template for that field.
+        """
+        template, valid = self._template, self.spec.validator(self.spec.event_schema_pointer).is_valid
+        attributes = template.get("attributes") or []
+        if "timestamp" in template and not valid({**template, "timestamp": self._timestamps[0]}):
+            self._timestamps = [template["timestamp"]]
+        if "accountId" in template and not valid({**template, "accountId": self._accounts[0]}):
+            self._accounts = [template["accountId"]]
+        if attributes and not valid({**template, "attributes": [{**attribute, "value": self._attribute_values[0]}
+                                                                for attribute in attributes]}):
+            self._attribute_values = [attributes[0].get("value")]
 
     @property
     def namespace(self) -> str:
@@ -86,6 +103,7 @@ class EventFactory:
         self._seq = start + count
         template, prefix, nested_maps = self._template, self._prefix, self._nested_maps
         timestamps, accounts, values = self._timestamps, self._accounts, self._attribute_values
+        times, account_count, value_count = len(timestamps), len(accounts), len(values)
         attributes = template.get("attributes") or ()
         has_timestamp, has_account = "timestamp" in template, "accountId" in template
         batch = []
@@ -95,11 +113,11 @@ class EventFactory:
             for key in nested_maps:
                 event[key] = event[key].copy()
             if has_timestamp:
-                event["timestamp"] = timestamps[seq % _POOL]
+                event["timestamp"] = timestamps[seq % times]
             if has_account:
-                event["accountId"] = accounts[seq % _ACCOUNTS]
+                event["accountId"] = accounts[seq % account_count]
             if attributes:
-                value = values[(seq * 31) % _POOL]
+                value = values[(seq * 31) % value_count]
                 event["attributes"] = [{**attribute, "value": value} for attribute in attributes]
             batch.append(event)
         return batch
@@ -133,9 +151,12 @@ class EventFactory:
         return [variant for variant in self.variants(operation) if variant.valid]
 
     def _variants(self, operation: Operation) -> Iterator[Variant]:
+        takes = self.spec.validator(operation.request_schema_pointer).is_valid
         for constraint in self.spec.constraints(operation):
             for kind, valid, description, mutate in _probes(self, operation, constraint):
                 body = _apply(self._base_body(operation), constraint.path, mutate)
+                if valid and not takes(body):
+                    continue  # an edge the field's other rules forbid (a maxLength a pattern never reaches)
                 yield Variant(name=f"{kind}:{constraint.dotted}", operation=operation.operation_id,
                               body=body, valid=valid, constraint=constraint,
                               description=description)

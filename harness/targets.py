@@ -13,6 +13,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -96,12 +97,14 @@ def unauth_budget(url: str, requested: int | None) -> int:
 @contextlib.contextmanager
 def resolve(base_url: str | None, token: str | None, *, admin_token: str | None = None,
             other_token: str | None = None, max_body_bytes: int | None = None, allow_production: bool = False,
-            embedded: TargetConfig | None = None, second_tenant: bool = False) -> Iterator[Target]:
+            embedded: TargetConfig | None = None, second_tenant: bool = False,
+            spec: Path | None = None) -> Iterator[Target]:
     """The user's target, or the embedded reference target (started here, stopped on exit).
 
     The tokens are registered with the process's scrubber (``harness.redaction``), so no output of the run
     shows them; a token too short to scrub safely is refused. ``second_tenant``: the embedded target gets a
     second tenant of its own when none is given (the contract's tenants check then runs against it).
+    ``spec``: the document the embedded target serves (its limits and bodies), the bundled one when unset.
     """
     url = validate_url(base_url, allow_production=allow_production) if base_url else None
     cautions = secrets_checked(("--token / HARNESS_TOKEN", token), ("--admin-token", admin_token),
@@ -116,7 +119,8 @@ def resolve(base_url: str | None, token: str | None, *, admin_token: str | None 
     if not other_token and second_tenant and embedded is None:
         other_token = EMBEDDED_OTHER_TOKEN
         other = Secret(other_token)
-    config = embedded or TargetConfig(tokens=(token or EMBEDDED_TOKEN, *((other_token,) if other_token else ())))
+    config = embedded or TargetConfig(tokens=(token or EMBEDDED_TOKEN, *((other_token,) if other_token else ())),
+                                      spec_path=spec)
     with contextlib.ExitStack() as stack:
         try:
             running = stack.enter_context(running_target(config))

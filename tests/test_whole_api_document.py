@@ -89,3 +89,33 @@ def test_a_document_the_harness_cannot_use_gets_one_line_naming_the_pointer(
     result = harness("spec", "show", str(path), cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert pointer in result.stderr, result.stderr
+
+
+def strip_examples(node: Any) -> None:
+    if isinstance(node, dict):
+        for key in [key for key in node if key in ("example", "examples")]:
+            node.pop(key)
+        for child in node.values():
+            strip_examples(child)
+    elif isinstance(node, list):
+        for child in node:
+            strip_examples(child)
+
+
+def test_samples_come_from_the_schema_when_the_examples_break_it(tmp_path: Path) -> None:
+    """Published examples break their own schemas; a spec's patterns still get valid values, and the embedded
+    target serves the spec it is given (here a batch limit of 500)."""
+    document = yaml.safe_load(bundled_spec_path().read_text())
+    strip_examples(document)
+    schemas = document["components"]["schemas"]
+    schemas["Attribute"]["example"] = {"name": "distance", "value": 100}  # a number for a string
+    schemas["Event"]["example"] = {"timestamp": "2022-06-15 07:30:35"}  # no T, no offset, fields missing
+    schemas["Event"]["properties"]["accountId"]["pattern"] = r"^acct_[0-9a-f]{8}$"  # nothing plain matches
+    schemas["IngestBatchEventRequest"]["properties"]["events"]["maxItems"] = 500
+    path = tmp_path / "examples-broken.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    contract = harness("contract", "--spec", str(path), "--max-examples", "3", "--report-dir", "c", cwd=tmp_path)
+    assert contract.returncode == 0, (contract.stdout[-2000:], contract.stderr[-1000:])
+    assert "maxItems 500 from the spec" in (tmp_path / "c" / "contract.md").read_text()
+    load = harness("load", "--spec", str(path), "--run-time", "2s", "--users", "1", "--report-dir", "l", cwd=tmp_path)
+    assert load.returncode == 0, (load.stdout[-2000:], load.stderr[-1000:])

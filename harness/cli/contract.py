@@ -82,8 +82,8 @@ def contract(
     load_spec(spec)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
     bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
-    with resolve(base_url, token, admin_token=admin_token, other_token=other_token, max_body_bytes=max_body_bytes,
-                 allow_production=allow_production, second_tenant=True) as target:
+    with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,
+                 max_body_bytes=max_body_bytes, allow_production=allow_production, second_tenant=True) as target:
         options = ContractOptions(spec_path=spec, max_examples=max_examples, seed=seed, checks=selected,
                                   unauth_budget=unauth_budget(target.base_url, unauth_budget_), limits=bounds,
                                   time_budget=seconds)

@@ -130,7 +130,7 @@ def load(
                           limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
     loaded = load_spec(spec)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
-    with resolve(base_url, token, admin_token=admin_token, other_token=other_token,
+    with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,
                  allow_production=allow_production) as target:
         preflight(loaded, target, timeout)
         bound = "until it ends" if chosen.ends_itself and not run_time else f"for up to {seconds:.0f}s"

@@ -59,7 +59,7 @@ def run(
     started = time.monotonic()
     loaded = load_spec(spec)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
-    with resolve(base_url, token, admin_token=admin_token, other_token=other_token,
+    with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,
                  allow_production=allow_production, second_tenant=True) as target:
         announce(f"harness run against {target.label}{' (quick)' if quick else ''}", target.cautions)
         with progress_bar(err) as on_progress:

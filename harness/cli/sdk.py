@@ -50,7 +50,7 @@ def sdk(
     subjects = ([Subject(f"{ref.package} {{version}} ({install.label})" if install.local else
                          f"{ref.package} {install.label}", ref, sdk_python(install, log=say))
                  for install in installs] if sdk_version and ref.package else [Subject(ref.name, ref)])
-    with resolve(base_url, token, admin_token=admin_token) as target:
+    with resolve(base_url, token, admin_token=admin_token, spec=spec) as target:
         announce(f"SDK check against {target.label}: {', '.join(s.label for s in subjects)}", target.cautions)
         matrix = run_matrix(target, loaded, subjects, on_subject=lambda label: say(f"running {label} ..."))
         report = as_report(matrix, target.label, time.monotonic() - started)

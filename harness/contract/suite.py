@@ -36,12 +36,12 @@ def _number(name: str) -> int | None:
 @pytest.fixture(scope="module")
 def contract_report() -> Iterator[Report]:
     base_url = os.environ.get("HARNESS_BASE_URL") or None
+    spec = Path(os.environ["HARNESS_SPEC"]) if os.environ.get("HARNESS_SPEC") else None
     with resolve(base_url, os.environ.get("HARNESS_TOKEN"), admin_token=os.environ.get("HARNESS_ADMIN_TOKEN"),
                  other_token=os.environ.get("HARNESS_OTHER_TOKEN"), max_body_bytes=_number("HARNESS_MAX_BODY_BYTES"),
-                 second_tenant=True) as target:
-        spec = os.environ.get("HARNESS_SPEC")
+                 second_tenant=True, spec=spec) as target:
         yield run_contract(target, ContractOptions(
-            spec_path=Path(spec) if spec else None, seed=_number("HARNESS_SEED") or 0,
+            spec_path=spec, seed=_number("HARNESS_SEED") or 0,
             max_examples=_number("HARNESS_MAX_EXAMPLES") or 30,
             unauth_budget=unauth_budget(target.base_url, _number("HARNESS_UNAUTH_BUDGET")),
             time_budget=parse_duration(os.environ.get("HARNESS_TIME_BUDGET") or "10m"),
