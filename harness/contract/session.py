@@ -55,6 +55,9 @@ class Ledger:
     acknowledged: int = 0
     retried: int = 0
     payloads: dict[str, Any] = field(default_factory=dict)
+    # events of requests that got no answer (a connection dropped, a deadline): the target may or may not hold
+    # them, and no black-box client can tell, so the accounting allows for them
+    unanswered: int = 0
 
     def record(self, events: list[Any]) -> None:
         for event in events:
@@ -172,6 +175,8 @@ class ProbeSession:
             sent = again
         if acknowledge and sent.status in (202, 207):
             self._acknowledge(operation, body, sent)
+        elif acknowledge and sent.status is None:
+            self.ledger.unanswered += len(_events(operation, body))
         return sent
 
     def flood(self, operation: Operation, bodies: list[Any], *, seconds: float, concurrency: int,
@@ -253,6 +258,8 @@ class ProbeSession:
         sent = self._judged(operation, request, content, body, answer)
         if acknowledge and sent.status in ACKNOWLEDGED:
             self._acknowledge(operation, body, sent)
+        elif acknowledge and sent.status is None:
+            self.ledger.unanswered += len(_events(operation, body))
         return sent
 
     def _time_for(self, wait: float) -> bool:
@@ -291,12 +298,15 @@ class ProbeSession:
         return Sent(exchange, body, explained)
 
     def _acknowledge(self, operation: Operation, body: Any, sent: Sent) -> None:
-        if not isinstance(body, dict):
-            return
-        events = body.get(operation.envelope_key)
-        events = events if operation.is_batch else [events]
-        if not isinstance(events, list):
-            return
         rejected = sent.rejected() if operation.is_batch else []
-        self.ledger.record([event for event in events if event not in rejected])
+        self.ledger.record([event for event in _events(operation, body) if event not in rejected])
+
+
+def _events(operation: Operation, body: Any) -> list[Any]:
+    """The events a request body carries (none when it is not the operation's envelope)."""
+    if not isinstance(body, dict):
+        return []
+    events = body.get(operation.envelope_key)
+    events = events if operation.is_batch else [events]
+    return events if isinstance(events, list) else []
 
