@@ -19,6 +19,13 @@ if [[ -n "${INPUT_BASELINE:-}" ]]; then
   fi
   argv+=(--baseline "$INPUT_BASELINE")
 fi
+if [[ -n "${INPUT_BASELINE_SPEC:-}" ]]; then
+  if [[ "$command" != run || ! -f "$INPUT_BASELINE_SPEC" ]]; then
+    echo "error: baseline-spec '$INPUT_BASELINE_SPEC' needs command 'run' and an existing spec file" >&2
+    exit 2
+  fi
+  argv+=(--baseline-spec "$INPUT_BASELINE_SPEC")
+fi
 if [[ -n "${INPUT_ARGS:-}" ]]; then
   read -r -a extra <<< "$INPUT_ARGS"
   argv+=("${extra[@]}")

@@ -59,6 +59,7 @@ class RunContext:
     on_progress: OnProgress = ignore_progress
     limits: Limits = field(default_factory=Limits)  # every stage's requests: deadline, answer cap, waits
     baseline: Baseline | None = None  # known findings, judged in every stage's report
+    baseline_spec: Path | None = None  # the spec clients are written against today: what the run's spec breaks
 
 
 class Stage(Protocol):
@@ -77,6 +78,21 @@ class LintStage:
         from harness.lint import lint_report  # noqa: PLC0415  (engines are imported when their stage runs)
 
         return lint_report(context.spec)
+
+
+@dataclass(frozen=True)
+class SpecDiffStage:
+    """What the run's spec breaks for clients and servers of the baseline spec (ERR fails the run)."""
+
+    name: str = "spec diff"
+    folder: str = "spec-diff"
+
+    def run(self, context: RunContext) -> Report:
+        from harness.spec import load_spec  # noqa: PLC0415
+        from harness.spec_diff import diff_report  # noqa: PLC0415
+
+        assert context.baseline_spec is not None
+        return diff_report(load_spec(context.baseline_spec), context.spec)
 
 
 @dataclass(frozen=True)
@@ -131,8 +147,10 @@ class SdkStage:
         return as_report(matrix, target.label)
 
 
-def stages() -> list[Stage]:
-    return [LintStage(), ContractStage(), LoadStage("load-throughput", "batch_throughput"),
+def stages(context: RunContext | None = None) -> list[Stage]:
+    """The stages of a run; the spec diff when the run was given a baseline spec."""
+    diff: list[Stage] = [SpecDiffStage()] if context is not None and context.baseline_spec is not None else []
+    return [LintStage(), *diff, ContractStage(), LoadStage("load-throughput", "batch_throughput"),
             LoadStage("load-throttle", "throttle"), SdkStage()]
 
 
@@ -143,7 +161,7 @@ def run_all(context: RunContext, plan: list[Stage] | None = None) -> list[tuple[
     """
     preflight(context.spec, context.target, context.limits.request_seconds)
     context.root.mkdir(parents=True, exist_ok=True)
-    todo = stages() if plan is None else plan
+    todo = stages(context) if plan is None else plan
     done = []
     for stage in todo:
         context.on_progress(f"stage: {stage.name}", len(done), len(todo))

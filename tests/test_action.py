@@ -34,7 +34,7 @@ def run_step(tmp_path: Path, base_url: str = "", **inputs: str) -> tuple[subproc
 def test_the_action_is_composite_with_the_inputs_a_workflow_needs() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
-    assert {"command", "base-url", "token", "baseline", "report-dir"} <= set(action["inputs"])
+    assert {"command", "base-url", "token", "baseline", "baseline-spec", "report-dir"} <= set(action["inputs"])
     steps = action["runs"]["steps"]
     assert any("action/run.sh" in step.get("run", "") for step in steps)
     upload = next(step for step in steps if str(step.get("uses", "")).startswith("actions/upload-artifact"))
@@ -58,6 +58,8 @@ def test_a_missing_baseline_or_an_unknown_command_ends_with_the_reason(tmp_path:
     assert result.returncode == 2 and "use run or contract" in result.stderr
     result, _, _ = run_step(tmp_path, command="contract", baseline="nope.json")
     assert result.returncode == 2 and "baseline 'nope.json' not found" in result.stderr
+    result, _, _ = run_step(tmp_path, command="contract", baseline_spec=str(ROOT / "specs" / "togai-ingestion.yaml"))
+    assert result.returncode == 2 and "needs command 'run'" in result.stderr
 
 
 def test_a_baseline_given_to_the_step_turns_known_findings_green(tmp_path: Path) -> None:

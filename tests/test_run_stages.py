@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from harness.errors import SpecError, SpecProblem, TargetError
 from harness.reference import TargetConfig
 from harness.reports.html import write_index
-from harness.run import LintStage, RunContext, RunPlan, run_all
-from harness.spec import load_spec
+from harness.run import LintStage, RunContext, RunPlan, SpecDiffStage, run_all, stages
+from harness.spec import bundled_spec_path, load_spec
 from harness.targets import resolve
 from harness.verdicts import EXIT_ERROR, Outcome, Report, exit_code
 
@@ -44,3 +45,18 @@ def test_an_embedded_target_that_cannot_start_is_a_target_error(tmp_path: Path) 
     with pytest.raises(TargetError, match="embedded reference target could not start"), \
             resolve(None, "blocked-tenant", embedded=TargetConfig(db=str(blocked / "events.db"))):
         pass
+
+
+def test_a_baseline_spec_adds_the_spec_diff_stage_which_fails_on_what_breaks(tmp_path: Path) -> None:
+    document = yaml.safe_load(bundled_spec_path().read_text())
+    document["components"]["schemas"]["IngestBatchEventRequest"]["properties"]["events"]["maxItems"] = 500
+    newer = tmp_path / "newer.yaml"
+    newer.write_text(yaml.safe_dump(document, sort_keys=False))
+    with resolve(None, "stage-tenant") as target:
+        context = RunContext(target, load_spec(newer), RunPlan(quick=True), tmp_path, baseline_spec=bundled_spec_path())
+        assert [stage.name for stage in stages(context)][:2] == ["spec lint", "spec diff"]
+        assert "spec diff" not in [stage.name for stage in stages(RunContext(target, load_spec(), RunPlan(), tmp_path))]
+        (_, report, _), = run_all(context, [SpecDiffStage()])
+    assert report.outcome is Outcome.FAILED
+    assert any(row.name == "ERR request events maxItems" for row in report.failed)
+    assert (tmp_path / "spec-diff" / "spec-diff.md").is_file()

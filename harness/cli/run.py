@@ -39,6 +39,9 @@ def run(
     report_dir: ReportDir = Path("reports"),
     baseline: BaselineFile = None,
     write_baseline: WriteBaseline = None,
+    baseline_spec: Annotated[Path | None, typer.Option(
+        help="The spec clients are written against today: a stage reports what --spec breaks for them "
+             "(harness spec diff; a change at ERR fails the run).", show_default=False)] = None,
     allow_production: AllowProduction = False,
 ) -> None:
     """Run everything (lint, contract, load, throttle, SDK check): exit 0 clean, 1 findings, 2 an error."""
@@ -58,6 +61,8 @@ def run(
 
     started = time.monotonic()
     loaded = load_spec(spec)
+    if baseline_spec is not None:
+        load_spec(baseline_spec)  # an unusable baseline spec stops the run before it starts
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
     with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,
                  allow_production=allow_production, second_tenant=True) as target:
@@ -65,7 +70,7 @@ def run(
         with progress_bar(err) as on_progress:
             bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
             stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress, bounds,
-                                        known))
+                                        known, baseline_spec))
         label = target.label
     if write_baseline:
         count = write(write_baseline, [report for _, report, _ in stages], known)
