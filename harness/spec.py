@@ -171,6 +171,16 @@ class Spec:
                 return item.value
         raise KeyError(f"{operation.operation_id}: no {keyword} at {'.'.join(path)}")
 
+    def lists_errors(self, operation: Operation, status: str) -> bool:
+        """Whether ``operation``'s answer ``status`` documents a per-event ``errors`` list (a 207's rejected
+        events): our spec does; Togai's newer document answers with one summary object instead."""
+        documented = operation.responses.get(status)
+        if documented is None or documented.schema_pointer is None:
+            return False
+        errors = self.schema(documented.schema_pointer).get("properties", {}).get("errors")
+        return isinstance(errors, dict) and self.schema(
+            pointers.join(documented.schema_pointer, "properties", "errors")).get("type") == "array"
+
     @property
     def batch_max_items(self) -> int:
         return int(self.constraint(self.batch, (self.batch.envelope_key,), "maxItems"))

@@ -16,9 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
+from harness.admin_client import AdminClient
+from harness.factory import EventFactory
+from harness.redaction import Secret
+from harness.reference import TargetConfig, running_target
 from harness.spec import bundled_spec_path, load_spec
 
 TOKEN = "whole-api-tenant-01"
@@ -119,3 +124,41 @@ def test_samples_come_from_the_schema_when_the_examples_break_it(tmp_path: Path)
     assert "maxItems 500 from the spec" in (tmp_path / "c" / "contract.md").read_text()
     load = harness("load", "--spec", str(path), "--run-time", "2s", "--users", "1", "--report-dir", "l", cwd=tmp_path)
     assert load.returncode == 0, (load.stdout[-2000:], load.stderr[-1000:])
+
+
+def test_a_207_without_a_per_event_list_is_said_to_be_not_checkable(tmp_path: Path) -> None:
+    """Togai's newer document answers both operations with one summary object: the embedded target serving it
+    answers so, and the partial-failure check says it cannot tell which events were rejected, rather than fail."""
+    document = yaml.safe_load(bundled_spec_path().read_text())
+    document["components"]["schemas"]["IngestEventResponse"] = {
+        "type": "object", "additionalProperties": False, "required": ["success"],
+        "properties": {"success": {"type": "boolean"}, "statusCode": {"type": "integer"},
+                       "message": {"type": "string"}}}
+    for path in ("/ingest", "/ingestBatch"):
+        for status in ("202", "207"):
+            if status in document["paths"][path]["post"]["responses"]:
+                document["paths"][path]["post"]["responses"][status]["content"] = {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/IngestEventResponse"}}}
+    path = tmp_path / "newer-bodies.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    result = harness("contract", "--spec", str(path), "--max-examples", "3", "--report-dir", "c", cwd=tmp_path)
+    assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-1000:])
+    report = (tmp_path / "c" / "contract.md").read_text()
+    assert "not checkable with this spec: its 207 documents no per-event errors list" in report
+
+
+def test_an_event_without_an_id_where_the_spec_allows_it_is_stored_as_new_never_a_5xx(tmp_path: Path) -> None:
+    document = yaml.safe_load(bundled_spec_path().read_text())
+    event = document["components"]["schemas"]["Event"]
+    event["required"] = [name for name in event["required"] if name != "id"]
+    path = tmp_path / "id-optional.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    spec = load_spec(path)
+    body = {"event": {key: value for key, value in EventFactory(spec).event().items() if key != "id"}}
+    with running_target(TargetConfig(tokens=(TOKEN,), spec_path=path)) as target, \
+            AdminClient(target.base_url, Secret(TOKEN), Secret(target.config.admin_token or "")) as admin, \
+            httpx.Client(base_url=target.base_url, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        before = admin.counts()
+        answers = [http.post("/ingest", json=body).status_code for _ in range(2)]
+        stored = (admin.counts() - before).stored
+    assert answers == [202, 202] and stored == 2  # no id: nothing to tell a retry by, so each is new

@@ -25,6 +25,7 @@ from urllib.parse import unquote
 import msgspec
 
 from harness.facts import ID_FIELD
+from harness.reference.bodies import Acknowledgements
 from harness.reference.config import TargetConfig
 from harness.reference.faults import Faults
 from harness.reference.scripted import ScriptedAnswers
@@ -82,6 +83,7 @@ class TargetApp:
                                 if config.unauth_quota else None)
         self.faults = Faults.starting(config.latency, config.error_ratio, config.outage)
         self.scripted = ScriptedAnswers(self.spec)
+        self.acknowledgements = Acknowledgements(self.spec)  # the 202 and 207 bodies its spec documents
         self.store = EventStore(config.db)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harness-store")
         self.started = time.time()
@@ -188,15 +190,15 @@ class TargetApp:
         if not operation.is_batch:
             if conflicts:
                 raise _Answer(400, "Event id already accepted with a different payload.")
-            return 202, b"", ()
+            return 202, self.acknowledgements.body(operation, 202), ()
         if not conflicts:
-            return 202, b'{"errors":[]}', ()
+            return 202, self.acknowledgements.body(operation, 202), ()
         if len(conflicts) == len(events):
             raise _Answer(400, "Every event of the batch was rejected: each id is already accepted with "
                                "a different payload.")
         errors = [{"message": "Event id already accepted with a different payload.", "eventPayload": event}
                   for event in conflicts]
-        return 207, _encode({"errors": errors}), ()
+        return 207, self.acknowledgements.body(operation, 207, errors), ()
 
     def _tenant(self, headers: dict[bytes, bytes], scope: Scope) -> str:
         authorization = headers.get(b"authorization", b"")

@@ -16,6 +16,7 @@ import contextlib
 import enum
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,9 +57,17 @@ class Decision(enum.Enum):
 PreparedEvent = tuple[str, bytes]  # (id, canonical payload)
 
 
+NO_ID = "harness-no-id:"  # the storage key of an event sent without an id (a spec may make it optional)
+
+
 def prepare(events: Sequence[dict[str, Any]], id_field: str) -> list[PreparedEvent]:
-    """Each event's id and canonical JSON (keys sorted), compared byte for byte on retry."""
-    return [(str(event[id_field]), _canonical(event)) for event in events]
+    """Each event's id and canonical JSON (keys sorted), compared byte for byte on retry.
+
+    An event without an id (Togai's newer document makes it optional) cannot be told from a retry: it is
+    stored as a new event under a key of its own, never a 5xx.
+    """
+    return [(str(event[id_field]) if id_field in event else f"{NO_ID}{uuid.uuid4().hex}", _canonical(event))
+            for event in events]
 
 
 @dataclass(frozen=True)

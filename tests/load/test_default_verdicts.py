@@ -39,8 +39,9 @@ def test_a_dead_or_broken_server_fails_the_run_without_any_slo(name: str, make_a
                                                                 breached: set[str], tmp_path: Path) -> None:
     options = {"make_app": make_app} if make_app else {}
     with running_target(TargetConfig(tokens=(TOKEN,), **config), **options) as target:
+        # the latency gate loosened: its own test is below, and a busy CI machine is not what is proven here
         result, report = harness_load("--base-url", target.base_url, "--run-time", "2s", "--users", "2",
-                                      "--batch-size", "20", cwd=tmp_path)
+                                      "--batch-size", "20", "--slo", "p95<10s", cwd=tmp_path)
     assert result.returncode == 1, f"{name}: {result.stdout[-800:]} {result.stderr[-800:]}"
     assert report is not None
     failed = {slo["slo"].split("<")[0].split(">")[0] for slo in report["slos"] if not slo["met"]}
