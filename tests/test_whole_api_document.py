@@ -162,3 +162,33 @@ def test_an_event_without_an_id_where_the_spec_allows_it_is_stored_as_new_never_
         answers = [http.post("/ingest", json=body).status_code for _ in range(2)]
         stored = (admin.counts() - before).stored
     assert answers == [202, 202] and stored == 2  # no id: nothing to tell a retry by, so each is new
+
+
+def newer_facts(document: dict[str, Any]) -> None:
+    """Togai's newer ingestion document, told consistently: batch 500, optional id, non-empty names, one
+    summary object for every acknowledgement (no per-event list)."""
+    schemas = document["components"]["schemas"]
+    schemas["IngestBatchEventRequest"]["properties"]["events"]["maxItems"] = 500
+    schemas["Event"]["required"] = [name for name in schemas["Event"]["required"] if name != "id"]
+    schemas["Event"]["properties"]["schemaName"]["minLength"] = 1
+    schemas["IngestEventResponse"] = {
+        "type": "object", "additionalProperties": False, "required": ["success"],
+        "properties": {"success": {"type": "boolean"}, "statusCode": {"type": "integer"},
+                       "message": {"type": "string"}}}
+    for path in ("/ingest", "/ingestBatch"):
+        for status in ("202", "207"):
+            if status in document["paths"][path]["post"]["responses"]:
+                document["paths"][path]["post"]["responses"][status]["content"] = {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/IngestEventResponse"}}}
+    text = yaml.safe_dump(document, sort_keys=False).replace("1000 events", "500 events")
+    document.clear()
+    document.update(yaml.safe_load(text))
+
+
+def test_harness_run_on_the_embedded_target_serving_the_newer_document_exits_0(tmp_path: Path) -> None:
+    document = yaml.safe_load(bundled_spec_path().read_text())
+    newer_facts(document)
+    path = tmp_path / "newer.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    result = harness("run", "--quick", "--spec", str(path), "--report-dir", "r", cwd=tmp_path)
+    assert result.returncode == 0, (result.stdout[-3000:], result.stderr[-1000:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from harness.targets import Target
 
 CHILD = Path(__file__).resolve().parent / "child.py"
 CHILD_TIMEOUT = 600.0
+SPEC_ENV = "HARNESS_SPEC"  # the spec file of the run, for an adapter that reads one
 
 
 @dataclass
@@ -70,15 +72,20 @@ def _admin(target: Target) -> AdminClient:
     return AdminClient(target.base_url, target.token, target.admin_token)
 
 
-def run_subject(subject: Subject, target: Target,
-                all_cases: list[Case]) -> tuple[str, str | None, dict[str, CaseOutcome]]:
-    """Run the child in the subject's interpreter; its version, default host and the outcome of each case."""
+def run_subject(subject: Subject, target: Target, all_cases: list[Case],
+                spec_path: Path | None = None) -> tuple[str, str | None, dict[str, CaseOutcome]]:
+    """Run the child in the subject's interpreter; its version, default host and the outcome of each case.
+
+    ``spec_path`` reaches the child as ``HARNESS_SPEC``: an adapter that reads a spec (our own client's does)
+    reads the document the run was given, as the target serves it.
+    """
     assert target.admin_token is not None
     job = {"adapter": subject.adapter.reference, "base_url": target.base_url, "token": target.token.reveal(),
            "admin_token": target.admin_token.reveal(), "cases": [case.job() for case in all_cases]}
     try:
+        environment = {**os.environ, **({SPEC_ENV: str(spec_path)} if spec_path is not None else {})}
         result = subprocess.run([str(subject.python), str(CHILD)], input=json.dumps(job), capture_output=True,
-                                text=True, timeout=CHILD_TIMEOUT, check=False)
+                                text=True, timeout=CHILD_TIMEOUT, check=False, env=environment)
     except subprocess.TimeoutExpired:
         raise EngineError(f"{subject.label}: the SDK did not finish its cases within {CHILD_TIMEOUT:.0f}s") from None
     stdout, stderr = SCRUBBER.scrub(result.stdout), SCRUBBER.scrub(result.stderr)  # what the SDK said of answers
@@ -106,7 +113,7 @@ def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
         for subject in subjects:
             on_subject(subject.label.replace("{version}", "").replace("  ", " "))
             admin.clear_scenario()
-            version, host, outcomes = run_subject(subject, target, all_cases)
+            version, host, outcomes = run_subject(subject, target, all_cases, spec.path)
             column = subject.label.replace("{version}", version or "?")
             matrix.columns.append(column)
             matrix.versions[column] = version
