@@ -18,6 +18,10 @@ UNAUTH_WINDOW_SECONDS = 1800.0
 PRODUCTION_HOSTS = frozenset({"api.togai.com"})
 TOGAI_HOSTS = PRODUCTION_HOSTS | {"sandbox-api.togai.com"}
 
+# A document that names the two operations otherwise: "ingest=postEvent,ingestBatch=postEvents" (the global
+# --operations option sets it, so Locust's and the SDK's child processes read the same; harness.spec reads it).
+OPERATIONS_ENV = "HARNESS_OPERATIONS"
+
 # docs/contract.md#idempotent-retry: the event field that is the idempotency key.
 ID_FIELD = "id"
 

@@ -10,6 +10,7 @@ a :class:`SpecError` that names the file and the JSON pointer of each problem.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,12 +21,28 @@ import yaml
 from jsonschema import Draft4Validator, Draft202012Validator
 
 from harness import pointers
-from harness.errors import SpecError, SpecProblem
+from harness.errors import ConfigError, SpecError, SpecProblem
+from harness.facts import OPERATIONS_ENV
 from harness.schema_engine import Validator
 
 BUNDLED_SPEC_NAME = "togai-ingestion.yaml"
 SINGLE_OPERATION = "ingest"
 BATCH_OPERATION = "ingestBatch"
+
+
+def operation_ids() -> tuple[str, str]:
+    """The ``operationId`` of the single and of the batch operation in the documents of this run."""
+    names = {SINGLE_OPERATION: SINGLE_OPERATION, BATCH_OPERATION: BATCH_OPERATION}
+    raw = os.environ.get(OPERATIONS_ENV, "")
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        ours, sep, theirs = (piece.strip() for piece in item.partition("="))
+        if not sep or ours not in names or not theirs:
+            raise ConfigError(f"--operations / {OPERATIONS_ENV} {raw!r} is not usable: write "
+                              f"{SINGLE_OPERATION}=OPERATION_ID,{BATCH_OPERATION}=OPERATION_ID")
+        names[ours] = theirs
+    return names[SINGLE_OPERATION], names[BATCH_OPERATION]
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -103,8 +120,9 @@ class Spec:
         problems = _document_problems(document)
         if problems:
             raise SpecError(path, problems)
-        found = _find_operations(document, (SINGLE_OPERATION, BATCH_OPERATION))
-        missing = [op for op in (SINGLE_OPERATION, BATCH_OPERATION) if op not in found]
+        self.single_id, self.batch_id = operation_ids()
+        found = _find_operations(document, (self.single_id, self.batch_id))
+        missing = [op for op in (self.single_id, self.batch_id) if op not in found]
         if missing:
             raise SpecError(path, [SpecProblem("/paths", f"no operation with operationId {op!r}")
                                    for op in missing])
@@ -139,11 +157,11 @@ class Spec:
 
     @property
     def single(self) -> Operation:
-        return self.operations[SINGLE_OPERATION]
+        return self.operations[self.single_id]
 
     @property
     def batch(self) -> Operation:
-        return self.operations[BATCH_OPERATION]
+        return self.operations[self.batch_id]
 
     @property
     def event_schema_pointer(self) -> str:
@@ -212,11 +230,11 @@ def bundled_spec_path() -> Path:
 def load_spec(path: Path | str | None = None) -> Spec:
     """Read and check a spec file (YAML or JSON); ``None`` means the bundled one."""
     spec_path = Path(path) if path is not None else bundled_spec_path()
-    return _load_cached(spec_path.resolve())
+    return _load_cached(spec_path.resolve(), operation_ids())
 
 
 @lru_cache(maxsize=16)
-def _load_cached(path: Path) -> Spec:
+def _load_cached(path: Path, names: tuple[str, str]) -> Spec:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -192,3 +192,22 @@ def test_harness_run_on_the_embedded_target_serving_the_newer_document_exits_0(t
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     result = harness("run", "--quick", "--spec", str(path), "--report-dir", "r", cwd=tmp_path)
     assert result.returncode == 0, (result.stdout[-3000:], result.stderr[-1000:])
+
+
+def test_a_document_that_names_the_operations_otherwise_is_told_their_names(tmp_path: Path) -> None:
+    document = whole_api(yaml.safe_load(bundled_spec_path().read_text()))
+    document["paths"]["/ingest"]["post"]["operationId"] = "postEvent"
+    document["paths"]["/ingestBatch"]["post"]["operationId"] = "postEvents"
+    path = tmp_path / "renamed.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    unnamed = harness("contract", "--spec", str(path), cwd=tmp_path)
+    assert unnamed.returncode == 2 and "no operation with operationId 'ingest'" in unnamed.stderr
+    named = ("--operations", "ingest=postEvent,ingestBatch=postEvents")
+    for args in (("contract", "--spec", str(path), "--max-examples", "3", "--report-dir", "c"),
+                 ("load", "--spec", str(path), "--run-time", "2s", "--users", "1", "--batch-size", "10",
+                  "--report-dir", "l")):
+        result = harness(*named, *args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stdout[-1500:], result.stderr[-1500:])
+    assert "postEvents" in (tmp_path / "c" / "contract.md").read_text()
+    wrong = harness("--operations", "single=postEvent", "spec", "show", str(path), cwd=tmp_path)
+    assert wrong.returncode == 2 and "ingest=OPERATION_ID,ingestBatch=OPERATION_ID" in wrong.stderr

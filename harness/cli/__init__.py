@@ -11,6 +11,7 @@ Locust nor matplotlib.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from harness.cli import contract, load, run, sdk, serve, spec
 from harness.cli.console import scrubbed_output, show_error
 from harness.cli.settings import default_map
 from harness.errors import HarnessError
+from harness.facts import OPERATIONS_ENV
 from harness.verdicts import EXIT_ERROR
 
 CONFIGURABLE = ("contract", "load", "sdk", "run")
@@ -51,8 +53,17 @@ def options_from_file(
     config: Annotated[Path | None, typer.Option(
         "--config", help="TOML file of option defaults (a target table and one table per command); "
                          "harness.toml when present. Flags and environment win.", show_default=False)] = None,
+    operations: Annotated[str | None, typer.Option(
+        "--operations", envvar=OPERATIONS_ENV, help="The operationIds of a document that names the two operations "
+                                                    "otherwise, e.g. 'ingest=postEvent,ingestBatch=postEvents'.",
+        show_default=False)] = None,
 ) -> None:
     """Contract and load testing harness for Togai's event-ingestion API."""
+    if operations:
+        from harness.spec import operation_ids  # noqa: PLC0415  (the help stays light)
+
+        os.environ[OPERATIONS_ENV] = operations  # read by every spec load, Locust's and the SDK's children too
+        operation_ids()  # an unusable value stops here, in one line
     commands = {name: {param.name for param in command.params if param.name}
                 for name, command in getattr(ctx.command, "commands", {}).items() if name in CONFIGURABLE}
     ctx.default_map = default_map(config, commands)
