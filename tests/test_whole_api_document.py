@@ -165,12 +165,13 @@ def test_an_event_without_an_id_where_the_spec_allows_it_is_stored_as_new_never_
 
 
 def newer_facts(document: dict[str, Any]) -> None:
-    """Togai's newer ingestion document, told consistently: batch 500, optional id, non-empty names, one
-    summary object for every acknowledgement (no per-event list)."""
+    """Togai's newer ingestion document, told consistently: batch 500, optional id, non-empty names, dimension
+    values of 1 to 200 characters, one summary object for every acknowledgement (no per-event list)."""
     schemas = document["components"]["schemas"]
     schemas["IngestBatchEventRequest"]["properties"]["events"]["maxItems"] = 500
     schemas["Event"]["required"] = [name for name in schemas["Event"]["required"] if name != "id"]
     schemas["Event"]["properties"]["schemaName"]["minLength"] = 1
+    schemas["Event"]["properties"]["dimensions"]["additionalProperties"].update(minLength=1, maxLength=200)
     schemas["IngestEventResponse"] = {
         "type": "object", "additionalProperties": False, "required": ["success"],
         "properties": {"success": {"type": "boolean"}, "statusCode": {"type": "integer"},
@@ -186,8 +187,10 @@ def newer_facts(document: dict[str, Any]) -> None:
 
 
 def test_harness_run_on_the_embedded_target_serving_the_newer_document_exits_0(tmp_path: Path) -> None:
+    """Every stage (lint, contract, load, throttle, SDK) on the newer facts, inside a whole-API document."""
     document = yaml.safe_load(bundled_spec_path().read_text())
     newer_facts(document)
+    document = whole_api(document)
     path = tmp_path / "newer.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     result = harness("run", "--quick", "--spec", str(path), "--report-dir", "r", cwd=tmp_path)
