@@ -52,7 +52,10 @@ def lint(spec: Spec) -> list[Defect]:
 
 
 def _broken_examples(spec: Spec) -> Iterator[Defect]:
+    reached = spec.reached  # in a whole-API document, only what the two operations use is ours to judge
     for pointer, node in _schema_context_nodes(spec.document, ""):
+        if pointer not in reached:
+            continue
         if "schema" in node:  # a media type, header or parameter
             schema_pointer = pointers.join(pointer, "schema")
             if "example" in node:

@@ -117,6 +117,7 @@ class Spec:
     def __init__(self, path: Path, document: dict[str, Any]) -> None:
         self.path = path
         self.document = document
+        self._reached: frozenset[str] | None = None
         problems = _document_problems(document)
         if problems:
             raise SpecError(path, problems)
@@ -168,6 +169,15 @@ class Spec:
         """The schema of one event, as the single operation's envelope holds it."""
         return self.deref(pointers.join(self.single.request_schema_pointer, "properties",
                                         self.single.envelope_key))
+
+    @property
+    def reached(self) -> frozenset[str]:
+        """The pointer of every node the two operations hold or reference (transitively): the part of a
+        whole-API document that is this harness's to judge."""
+        if self._reached is None:
+            roots = [operation.pointer for operation in self.operations.values()]
+            self._reached = frozenset(pointer for pointer, _ in _reachable(self.document, roots))
+        return self._reached
 
     # -- validation -------------------------------------------------------
     @property
