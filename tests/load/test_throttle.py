@@ -66,16 +66,18 @@ def test_one_bucket_for_both_operations_is_flagged(tmp_path: Path) -> None:
     assert failed(report) == {"a quota per operation"}
 
 
-@pytest.mark.parametrize(("make_app", "flagged"), [(None, set()), (SharedTenants, {"a quota per tenant"})])
-def test_one_tenants_flood_must_not_throttle_another(tmp_path: Path, make_app: Any, flagged: set[str]) -> None:
+@pytest.mark.parametrize(("make_app", "isolated"), [(None, True), (SharedTenants, False)])
+def test_one_tenants_flood_must_not_throttle_another(tmp_path: Path, make_app: Any, isolated: bool) -> None:
+    """Judges the tenant finding alone: the single 2 s onset step this short run takes is too noisy on a loaded
+    machine to also hold the measured quota within 10 % (the onset tests above judge that on several steps)."""
     options = {"make_app": make_app} if make_app else {}
     with running_target(TargetConfig(tokens=(TOKEN, "other-tenant"), rate=20.0), **options) as target:
         result, report = harness_load("--scenario", "throttle", "--base-url", target.base_url, "--expect-quota", "20",
                                       "--other-token", "other-tenant", "--steps", "1.5", "--both-operations", "0",
                                       *SHORT_STEPS, cwd=tmp_path)
     assert report is not None, result.stderr
-    assert failed(report) == flagged
-    assert "a quota per tenant" in {finding["name"] for finding in report["throttle"]["findings"]}
+    tenant = [finding for finding in report["throttle"]["findings"] if finding["name"] == "a quota per tenant"]
+    assert [finding["passed"] for finding in tenant] == [isolated], tenant
     assert "other-tenant" not in result.stdout + result.stderr
 
 
