@@ -32,10 +32,11 @@ class Defect:
         return f"{spec.path}#{self.pointer}: {self.message}"
 
 
-def lint_report(spec: Spec) -> Report:
-    """The lint as a report: one failed row per defect, or one passed row for a clean spec."""
+def lint_report(spec: Spec, defect: Outcome = Outcome.FAILED) -> Report:
+    """The lint as a report: one row per defect (``defect``: failed for ``harness spec lint``, whose subject is the
+    document; warned inside ``harness run``, whose subject is the target), or one passed row for a clean spec."""
     defects = lint(spec)
-    rows = [Row("spec lint", d.pointer or "/", Outcome.FAILED, d.message, [Finding(d.line(spec))], group="lint")
+    rows = [Row("spec lint", d.pointer or "/", defect, d.message, [Finding(d.line(spec))], group="lint")
             for d in defects] or [Row("spec lint", spec.path.name, Outcome.PASSED, "no self-contradiction found",
                                       group="lint")]
     return Report("lint", "Spec lint", str(spec.path), rows, summary=f"{len(defects)} defect(s) in {spec.path.name}")

@@ -77,7 +77,9 @@ class LintStage:
     def run(self, context: RunContext) -> Report:
         from harness.lint import lint_report  # noqa: PLC0415  (engines are imported when their stage runs)
 
-        return lint_report(context.spec)
+        # Togai's own documents contradict themselves (docs/contract.md#togais-published-documents): shown, and
+        # `harness spec lint` gates on them, but the target is judged against the schemas, not the document's prose
+        return lint_report(context.spec, Outcome.WARNED)
 
 
 @dataclass(frozen=True)

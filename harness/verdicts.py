@@ -27,6 +27,7 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
     ERROR = "error"  # the harness could not judge it
     KNOWN = "known"  # failed, every finding recorded in the run's baseline (harness.baseline): not gating
+    WARNED = "warned"  # a fault of the document, not of the target (spec lint inside harness run): not gating
 
 
 class Finding(msgspec.Struct, frozen=True):
@@ -121,9 +122,10 @@ class Report(msgspec.Struct):
     @property
     def tally(self) -> str:
         """``3 passed, 1 failed, 2 skipped`` (and known findings, when a baseline accepted some)."""
-        known = self.count(Outcome.KNOWN)
+        known, warned = self.count(Outcome.KNOWN), self.count(Outcome.WARNED)
         return (f"{self.count(Outcome.PASSED)} passed, {self.count(Outcome.FAILED)} failed, "
-                f"{self.count(Outcome.SKIPPED)} skipped" + (f", {known} known" if known else ""))
+                f"{self.count(Outcome.SKIPPED)} skipped" + (f", {known} known" if known else "")
+                + (f", {warned} warned" if warned else ""))
 
     @property
     def failed(self) -> list[Row]:
@@ -139,9 +141,10 @@ class Report(msgspec.Struct):
 
 
 def overall(outcomes: Iterable[Outcome]) -> Outcome:
-    """Error outranks failed, failed outranks passed, passed outranks known; all skipped (or nothing) is skipped."""
+    """Error outranks failed, failed outranks warned, warned outranks passed, passed outranks known; all skipped
+    (or nothing) is skipped. Only error and failed gate (``exit_code``)."""
     seen = set(outcomes)
-    for outcome in (Outcome.ERROR, Outcome.FAILED, Outcome.PASSED, Outcome.KNOWN):
+    for outcome in (Outcome.ERROR, Outcome.FAILED, Outcome.WARNED, Outcome.PASSED, Outcome.KNOWN):
         if outcome in seen:
             return outcome
     return Outcome.SKIPPED

@@ -44,6 +44,22 @@ def test_outcomes_map_to_exit_codes() -> None:
     assert Report("x", "x", "t").outcome is Outcome.SKIPPED
 
 
+def test_a_warned_row_is_shown_everywhere_but_never_gates(tmp_path: Path) -> None:
+    """Warned: a fault of the document, not of the target (spec lint inside harness run)."""
+    finding = Finding("specs/x.yaml#/paths/~1ingest: ingest 429 declares no Retry-After header")
+    warned = Report("lint", "Spec lint", "specs/x.yaml", [
+        Row("spec lint", "/paths/~1ingest", Outcome.WARNED, "ingest 429 declares no Retry-After header", [finding]),
+        Row("spec lint", "/", Outcome.PASSED, "")])
+    assert warned.outcome is Outcome.WARNED and exit_code([warned]) == EXIT_OK
+    assert exit_code([warned, sample_report()]) == EXIT_FINDINGS
+    assert warned.tally == "1 passed, 0 failed, 0 skipped, 1 warned"
+    write_all(warned, tmp_path)
+    assert json.loads((tmp_path / "lint.json").read_text())["warned"] == 1
+    skipped = ET.parse(tmp_path / "lint-junit.xml").getroot().find(".//skipped")
+    assert skipped is not None and skipped.get("type") == "warned" and "Retry-After" in (skipped.text or "")
+    assert "## spec lint on /paths/~1ingest" in (tmp_path / "lint.md").read_text()
+
+
 def test_every_file_format_is_written_from_the_rows(tmp_path: Path) -> None:
     paths = write_all(sample_report(), tmp_path)
     assert {path.name for path in paths} == {"contract.json", "contract-junit.xml", "contract.md"}

@@ -10,6 +10,7 @@ through ``$ref``. The harness finds the two ingestion operations by their
 from __future__ import annotations
 
 import copy
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from harness.factory import EventFactory
 from harness.redaction import Secret
 from harness.reference import TargetConfig, running_target
 from harness.spec import bundled_spec_path, load_spec
+from tests.reference.served import served
 
 TOKEN = "whole-api-tenant-01"
 
@@ -171,9 +173,13 @@ def test_an_event_without_an_id_where_the_spec_allows_it_is_stored_as_new_never_
 
 
 def newer_facts(document: dict[str, Any]) -> None:
-    """Togai's newer ingestion document, told consistently: batch 500, optional id, non-empty names, dimension
-    values of 1 to 200 characters, one summary object for every acknowledgement (no per-event list)."""
+    """Togai's newer ingestion document: batch 500, optional id, non-empty names, dimension values of 1 to 200
+    characters, one summary object for every acknowledgement (no per-event list), no ``Retry-After`` declared on
+    the 429, and examples that break their own schemas."""
     schemas = document["components"]["schemas"]
+    document["components"]["responses"]["Throttled"].pop("headers")
+    schemas["Attribute"]["example"] = {"name": "distance", "value": 100}  # a number for a string
+    schemas["Event"]["example"] = {"timestamp": "2022-06-15 07:30:35"}  # no T, no offset, fields missing
     schemas["IngestBatchEventRequest"]["properties"]["events"]["maxItems"] = 500
     schemas["Event"]["required"] = [name for name in schemas["Event"]["required"] if name != "id"]
     schemas["Event"]["properties"]["schemaName"]["minLength"] = 1
@@ -193,6 +199,14 @@ def test_harness_run_on_the_embedded_target_serving_the_newer_document_exits_0(t
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     result = harness("run", "--quick", "--spec", str(path), "--report-dir", "r", cwd=tmp_path)
     assert result.returncode == 0, (result.stdout[-3000:], result.stderr[-1000:])
+    lint = json.loads((tmp_path / "r" / "lint" / "lint.json").read_text())  # the document's defects: shown, not gating
+    assert lint["outcome"] == "warned" and lint["failed"] == 0
+    assert {row["message"] for row in lint["rows"]} >= {"ingest 429 declares no Retry-After header",
+                                                         "ingestBatch 429 declares no Retry-After header"}
+    assert any("/Attribute/example" in row["subject"] for row in lint["rows"]), lint["rows"]
+    assert "spec lint: spec lint" in result.stdout  # each warning is named under the run's table
+    alone = harness("spec", "lint", str(path), cwd=tmp_path)  # the document's own gate still fails on them
+    assert alone.returncode == 1, alone.stdout[-2000:]
 
 
 def test_a_document_that_names_the_operations_otherwise_is_told_their_names(tmp_path: Path) -> None:
@@ -212,3 +226,21 @@ def test_a_document_that_names_the_operations_otherwise_is_told_their_names(tmp_
     assert "postEvents" in (tmp_path / "c" / "contract.md").read_text()
     wrong = harness("--operations", "single=postEvent", "spec", "show", str(path), cwd=tmp_path)
     assert wrong.returncode == 2 and "ingest=OPERATION_ID,ingestBatch=OPERATION_ID" in wrong.stderr
+
+
+def test_harness_serve_serves_the_document_it_is_given(tmp_path: Path) -> None:
+    """``harness serve --spec``: the newer document's batch limit, its summary acknowledgement, its optional id."""
+    document = yaml.safe_load(bundled_spec_path().read_text())
+    newer_facts(document)
+    path = tmp_path / "newer.yaml"
+    path.write_text(yaml.safe_dump(whole_api(document), sort_keys=False))
+    factory = EventFactory(load_spec(path), namespace="served")
+    with served(":memory:", TOKEN, "served-admin", "--spec", str(path)) as (_, url), \
+            httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        at_limit = http.post("/ingestBatch", json={"events": factory.events(500)})
+        over = http.post("/ingestBatch", json={"events": factory.events(501)})
+        no_id = http.post("/ingest", json={"event": {k: v for k, v in factory.event().items() if k != "id"}})
+    assert at_limit.status_code == 202 and at_limit.json()["success"] is True, at_limit.text
+    assert "errors" not in at_limit.json()  # the document's summary object, no per-event list
+    assert over.status_code in (400, 422), over.text
+    assert no_id.status_code == 202, no_id.text

@@ -84,7 +84,7 @@ def run(
                       f"{report.seconds:.1f}s")
     out.print(table)
     for name, report, _ in stages:
-        for row in [row for row in report.rows if row.outcome.value in ("failed", "error")][:5]:
+        for row in [row for row in report.rows if row.outcome.value in ("failed", "error", "warned")][:5]:
             out.print(Text.assemble((name, STYLE[row.outcome]), f": {row.name} {row.subject}: {visible(row.message)}"))
     say(f"report: {index}")
     finish(report for _, report, _ in stages)

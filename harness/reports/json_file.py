@@ -18,6 +18,7 @@ def as_data(report: Report) -> dict[str, Any]:
         "outcome": report.outcome.value, "passed": report.count(Outcome.PASSED),
         "failed": report.count(Outcome.FAILED), "skipped": report.count(Outcome.SKIPPED),
         "errors": report.count(Outcome.ERROR), "known": report.count(Outcome.KNOWN),
+        "warned": report.count(Outcome.WARNED),
         "seconds": round(report.seconds, 2), "summary": report.summary,
         "figures": dict(report.figures), "notes": report.notes, "charts": report.charts, "files": report.files,
         "rows": msgspec.to_builtins(report.rows)}

@@ -21,7 +21,7 @@ def write(report: Report, directory: Path) -> Path:
     suite = report.engine
     counts = {"tests": str(len(report.rows)), "failures": str(report.count(Outcome.FAILED)),
               "errors": str(report.count(Outcome.ERROR)),
-              "skipped": str(report.count(Outcome.SKIPPED) + report.count(Outcome.KNOWN)),
+              "skipped": str(sum(report.count(each) for each in (Outcome.SKIPPED, Outcome.KNOWN, Outcome.WARNED))),
               "time": f"{report.seconds:.3f}"}
     root = ET.Element("testsuites", name=suite, **counts)
     element = ET.SubElement(root, "testsuite", name=suite, **counts)
@@ -35,8 +35,8 @@ def write(report: Report, directory: Path) -> Path:
             ET.SubElement(node, "error", message=message).text = row.message
         elif row.outcome is Outcome.SKIPPED:
             ET.SubElement(node, "skipped", message=message)
-        elif row.outcome is Outcome.KNOWN:  # accepted by the run's baseline: shown, not failing CI
-            ET.SubElement(node, "skipped", message=message, type="known").text = row.text()
+        elif row.outcome in (Outcome.KNOWN, Outcome.WARNED):  # shown, not failing CI
+            ET.SubElement(node, "skipped", message=message, type=row.outcome.value).text = row.text()
     ET.indent(root)
     path = directory / f"{suite}-junit.xml"
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

@@ -26,7 +26,7 @@ def markdown(report: Report) -> str:
     lines += [f"| {md_cell(row.name)} | {md_cell(row.subject)} | {row.outcome.value} | {md_cell(row.message)} |"
               for row in report.rows]
     for row in report.rows:
-        if row.outcome not in (Outcome.FAILED, Outcome.KNOWN) or not row.findings:
+        if row.outcome not in (Outcome.FAILED, Outcome.KNOWN, Outcome.WARNED) or not row.findings:
             continue
         lines += ["", f"## {row.name} on {row.subject}" if row.subject else f"## {row.name}"]
         for finding in row.findings[:FINDINGS_SHOWN]:

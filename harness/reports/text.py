@@ -48,7 +48,7 @@ def _printable(value: Any) -> Any:
 
 FINDINGS_SHOWN = 5  # per row, in the console and Markdown; the JSON report has them all
 STYLE = {Outcome.PASSED: "green", Outcome.FAILED: "bold red", Outcome.ERROR: "bold red", Outcome.SKIPPED: "yellow",
-         Outcome.KNOWN: "magenta"}
+         Outcome.KNOWN: "magenta", Outcome.WARNED: "yellow"}
 
 
 def md_cell(text: object) -> str:

@@ -5,12 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -20,42 +16,17 @@ from harness.admin_client import AdminClient
 from harness.factory import EventFactory
 from harness.redaction import Secret
 from harness.spec import load_spec
+from tests.reference.served import served
 
 SPEC = load_spec()
 TOKEN, ADMIN = "durable-tenant", "durable-admin"
-
-
-@contextmanager
-def served(db: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``harness serve`` in a child process on a free port; always stopped by its pid."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness", "serve", "--port", "0", "--db", str(db), "--token", TOKEN,
-         "--admin-token", ADMIN, "--rate", "1000000"],
-        stderr=subprocess.PIPE, text=True)
-    try:
-        line = process.stderr.readline() if process.stderr else ""
-        assert "listening on http://" in line, line
-        url = line.split("listening on ")[1].split()[0]
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                httpx.get(f"{url}/_harness/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the target did not come up"
-                time.sleep(0.05)
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=15)
 
 
 def test_acknowledged_events_survive_sigkill(tmp_path: Path) -> None:
     db = tmp_path / "events.db"
     factory = EventFactory(SPEC, namespace="durable")
     acknowledged: list[str] = []
-    with served(db) as (process, url):
+    with served(db, TOKEN, ADMIN) as (process, url):
         stop = threading.Event()
 
         def send_until_killed() -> None:
@@ -81,7 +52,7 @@ def test_acknowledged_events_survive_sigkill(tmp_path: Path) -> None:
         sender.join(timeout=20)
     assert len(acknowledged) >= 3000
 
-    with served(db) as (_, url), AdminClient(url, Secret(TOKEN), Secret(ADMIN)) as admin:
+    with served(db, TOKEN, ADMIN) as (_, url), AdminClient(url, Secret(TOKEN), Secret(ADMIN)) as admin:
         assert admin.counts().stored >= len(acknowledged)
         for event_id in acknowledged[:: max(1, len(acknowledged) // 200)]:
             assert admin.lookup(event_id) is not None
@@ -94,7 +65,7 @@ def test_acknowledged_events_survive_sigkill(tmp_path: Path) -> None:
 
 def test_sigterm_finishes_in_flight_requests_and_exits_0(tmp_path: Path) -> None:
     factory = EventFactory(SPEC, namespace="graceful")
-    with served(tmp_path / "events.db") as (process, url):
+    with served(tmp_path / "events.db", TOKEN, ADMIN) as (process, url):
         answers: list[int] = []
 
         def slow_request() -> None:
