@@ -13,6 +13,11 @@ DOCUMENTED_QUOTA = 50.0
 # docs/contract.md#quotas: requests without valid credentials per client IP, per window; not adjustable.
 UNAUTH_QUOTA = 5
 UNAUTH_WINDOW_SECONDS = 1800.0
+# A shared staging is loaded politely: throughput scenarios offer at most this share of the quota per operation
+# unless told otherwise (--rate, --unthrottled); a run with more than QUOTA_BOUND_SHARE of its requests throttled
+# measured the quota, not the system, and says so.
+POLITE_SHARE = 0.9
+QUOTA_BOUND_SHARE = 0.10
 
 # docs/contract.md#operations
 PRODUCTION_HOSTS = frozenset({"api.togai.com"})

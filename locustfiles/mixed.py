@@ -11,13 +11,17 @@ from locust import task
 from harness.load.scenarios import Option, Scenario
 from harness.load.users import IngestionUser
 
-SCENARIO = Scenario(users=8, options=(Option("--single-share", 0.8, "Share of requests sent to /ingest"),))
+SCENARIO = Scenario(users=8, quota_paced=True,
+                    options=(Option("--single-share", 0.8, "Share of requests sent to /ingest"),))
 SCENARIO.register()
 
 
 class Mixed(IngestionUser):
     @task
     def mixed(self) -> None:
+        self.paced(self.send_either)
+
+    def send_either(self) -> None:
         if random.random() < self.environment.parsed_options.single_share:
             self.send_event()
         else:

@@ -9,10 +9,10 @@ from locust import task
 from harness.load.scenarios import Scenario
 from harness.load.users import IngestionUser
 
-SCENARIO = Scenario(users=4)
+SCENARIO = Scenario(users=4, quota_paced=True)
 
 
 class Soak(IngestionUser):
     @task
     def batch(self) -> None:
-        self.send_batch()
+        self.paced(self.send_batch)

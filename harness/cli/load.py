@@ -26,6 +26,7 @@ from harness.cli.options import (
 )
 from harness.durations import parse_duration
 from harness.errors import ConfigError
+from harness.facts import DOCUMENTED_QUOTA
 from harness.limits import Limits
 from harness.load.scenarios import scenario as find_scenario
 from harness.load.scenarios import scenarios
@@ -76,8 +77,15 @@ def load(
     admin_token: AdminToken = None,
     users: Annotated[int | None, typer.Option(min=1, help="Closed-loop users (scenario default when unset).",
                                               show_default=False)] = None,
-    rate: Annotated[float | None, typer.Option(min=0.01, help="Total requests/s, shared by the users.",
-                                               show_default=False)] = None,
+    rate: Annotated[float | None, typer.Option(
+        min=0.01, help="Requests started per second over all users, whatever the latency (open model); 0.9 x "
+                       "--quota when unset. Above the quota floods the target: said so at the start.",
+        show_default=False)] = None,
+    quota: Annotated[float, typer.Option(min=0.01, help="The target's quota per operation, requests/s: "
+                                                          "throughput scenarios stay under it by default.")
+                     ] = DOCUMENTED_QUOTA,
+    unthrottled: Annotated[bool, typer.Option(help="Closed loop: each user as fast as the target answers, past the "
+                                                   "quota (not on a shared staging).")] = False,
     run_time: Annotated[str | None, typer.Option(help="Bound of the run, e.g. 60s or 10m (60s; a scenario that "
                                                       "ends by itself is bounded at 10m).", show_default=False)
                         ] = None,
@@ -111,7 +119,7 @@ def load(
         run_worker(chosen.path, master_host, master_port, token)
     from harness.baseline import judge, write  # noqa: PLC0415
     from harness.baseline import load as load_baseline  # noqa: PLC0415
-    from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
+    from harness.load.runner import LoadOptions, offered, run_load  # noqa: PLC0415
     from harness.load.slo import parse_slos  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
     from harness.reports import write_all  # noqa: PLC0415
@@ -123,8 +131,12 @@ def load(
         slos = tuple(parse_slos(slo))
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--slo") from None
+    if unthrottled and rate:
+        raise typer.BadParameter("--unthrottled is a closed loop with no rate; give one or the other",
+                                 param_hint="--rate")
     seconds = _seconds(run_time, "--run-time") if run_time else UNBOUNDED_RUN if chosen.ends_itself else 60.0
-    options = LoadOptions(scenario=scenario, users=users, rate=rate, run_time=seconds, processes=processes,
+    options = LoadOptions(scenario=scenario, users=users, rate=rate, quota=quota, unthrottled=unthrottled,
+                          run_time=seconds, processes=processes,
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
                           batch_size=batch_size, extra=tuple(ctx.args),
                           limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
@@ -134,7 +146,12 @@ def load(
                  allow_production=allow_production) as target:
         preflight(loaded, target, timeout)
         bound = "until it ends" if chosen.ends_itself and not run_time else f"for up to {seconds:.0f}s"
-        announce(f"load scenario {scenario} against {target.label} {bound}", target.cautions)
+        flooding = ([f"--rate {rate:g}/s is above the quota of {quota:g}/s per operation: the target will throttle"]
+                    if rate and rate > quota else
+                    ["--unthrottled: each user sends as fast as the target answers, past its quota"]
+                    if unthrottled and chosen.quota_paced else [])
+        announce(f"load scenario {scenario} against {target.label} {bound}; offers {offered(options)}",
+                 (*target.cautions, *flooding))
         with progress_bar(err) as on_progress:
             report = run_load(target, loaded, options, report_dir, on_progress)
     report = judge(report, known) if known else report

@@ -23,6 +23,7 @@ import msgspec
 from harness.admin_client import AdminClient, Counts
 from harness.bounded import use_limits
 from harness.errors import EngineError
+from harness.facts import DOCUMENTED_QUOTA, POLITE_SHARE, QUOTA_BOUND_SHARE
 from harness.limits import Limits
 from harness.load import summary as summary_file
 from harness.load.figures import key_figures, one_line
@@ -44,7 +45,9 @@ STOP_MARGIN = 90.0  # seconds past --run-time before a Locust run is killed
 class LoadOptions:
     scenario: str = "batch_throughput"
     users: int | None = None
-    rate: float | None = None  # total requests/s, shared by the users (closed loop)
+    rate: float | None = None  # total arrival rate, requests/s, shared by the users (open model)
+    quota: float = DOCUMENTED_QUOTA  # per operation: a quota-paced scenario offers POLITE_SHARE of it by default
+    unthrottled: bool = False  # closed loop, each user as fast as the target answers: past the quota
     run_time: float = 60.0
     processes: int = 1
     master: bool = False
@@ -58,6 +61,17 @@ class LoadOptions:
     @property
     def user_count(self) -> int:
         return self.users or find_scenario(self.scenario).users
+
+    @property
+    def arrival_rate(self) -> float | None:
+        """Requests started per second over all users, whatever the latency; None: closed loop (or the
+        scenario's own schedule). Under the quota by default, so a shared staging is never flooded unasked."""
+        scenario = find_scenario(self.scenario)
+        if self.unthrottled or not scenario.distributable:
+            return None
+        if self.rate:
+            return self.rate
+        return POLITE_SHARE * self.quota if scenario.quota_paced else None
 
 
 def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: Spec) -> list[str]:
@@ -74,8 +88,8 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
                "--max-retry-wait", f"{options.limits.max_retry_wait:g}"]
     if options.batch_size:
         command += ["--batch-size", str(options.batch_size)]
-    if options.rate and scenario.distributable:
-        command += ["--user-rate", f"{options.rate / options.user_count:g}"]
+    if options.arrival_rate:
+        command += ["--user-rate", f"{options.arrival_rate / options.user_count:g}"]
     if options.master:
         command += ["--master", "--expect-workers", str(options.expect_workers),
                     "--master-bind-port", str(options.master_bind_port)]
@@ -120,6 +134,26 @@ def account(readback: AdminClient, before: Counts, summary: LoadSummary, scenari
                message, [] if balanced else [Finding(message)], group="accounting")
 
 
+def offered(options: LoadOptions) -> str:
+    """The arrival rate the run offered, and why (the figure a staging team asks for first)."""
+    rate = options.arrival_rate
+    if rate is None:
+        return ("closed loop (--unthrottled): each user as fast as the target answers" if options.unthrottled
+                else "the scenario's own schedule")
+    why = "--rate" if options.rate else f"{POLITE_SHARE:g} x the quota of {options.quota:g}/s per operation"
+    return f"{rate:g} requests/s ({why}), over {options.user_count} users"
+
+
+def quota_bound(summary: LoadSummary, options: LoadOptions) -> Row | None:
+    """A throughput run mostly throttled measured the quota, not the system: said plainly, never gating."""
+    share = summary.throttled / summary.requests if summary.requests else 0.0
+    if share <= QUOTA_BOUND_SHARE or not find_scenario(options.scenario).quota_paced:
+        return None
+    return Row("bounded by the quota", options.scenario, Outcome.WARNED,
+               f"{share:.0%} of requests were throttled (429): the events/s measured is the quota's, not the "
+               f"target's; offered {offered(options)}", group="pacing")
+
+
 def slo_row(slo: Slo, summary: LoadSummary, scenario: str) -> Row:
     met, value = slo.met(summary)
     message = f"measured {slo.show(value)}" + (" (a default objective; --slo overrides it)" if slo.default else "")
@@ -159,6 +193,8 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
     rows = [slo_row(slo, summary, options.scenario) for slo in with_defaults(list(options.slos))]
     if summary.verdict is not None:
         rows += summary.verdict.rows
+    bounded = quota_bound(summary, options)
+    rows += [bounded] if bounded else []
     if readback is not None and before is not None:
         time.sleep(0.2)  # answers in flight at the stop
         rows.append(account(readback, before, summary, options.scenario))
@@ -166,8 +202,10 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
     elif summary.sample:
         on_progress("asking the target about acknowledged events", 0, None)
         rows.append(probe_acknowledged(target, spec, summary.sample, options.scenario))
-    report = Report("load", f"Load scenario {options.scenario}", target.label, rows, summary=one_line(summary),
-                    figures=key_figures(summary), charts=draw_charts(summary, options.scenario, report_dir),
+    report = Report("load", f"Load scenario {options.scenario}", target.label, rows,
+                    summary=one_line(summary) + ("; bounded by the quota" if bounded else ""),
+                    figures=[("offered", offered(options)), *key_figures(summary)],
+                    charts=draw_charts(summary, options.scenario, report_dir),
                     files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv"},
                     seconds=summary.elapsed_s,
                     notes=[f"failed {count:,} times: {message}" for message, count in summary.failure_reasons])

@@ -42,6 +42,7 @@ class Option:
 class Scenario:
     users: int = 4  # default closed-loop users
     distributable: bool = True  # False: one process's schedule (the throttle pacer)
+    quota_paced: bool = False  # True: measures throughput, so its arrival rate defaults to POLITE_SHARE x quota
     ends_itself: bool = False  # True: the scenario quits when done; --run-time only bounds it
     options: tuple[Option, ...] = ()
     name: str = field(default="", compare=False)  # the locustfile's stem, filled in when read

@@ -1,7 +1,9 @@
 """What every locustfile shares: the target's token, the spec, unique batches, and how answers count.
 
-A locustfile stays short: it subclasses ``IngestionUser`` and calls
-``send_batch`` or ``send_event``. Answers are judged here: 202 and 207 are
+A locustfile stays short: it subclasses ``IngestionUser`` and its task
+calls ``self.paced(self.send_batch)`` (or ``send_event``): paced at the
+harness's arrival rate (open model, under the quota by default), or closed
+loop with ``--unthrottled``. Answers are judged here: 202 and 207 are
 successes (207 counts only its accepted events), 429 is *throttled* (not a
 failure; its ``Retry-After`` is recorded), anything else is a failure.
 """
@@ -11,17 +13,19 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import gevent
 import msgspec
-from locust import FastHttpUser, constant_throughput, events
+from locust import FastHttpUser, events
 
 from harness.answers import BodyProblem, read_body
 from harness.bounded import read_capped
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
 from harness.limits import Limits
+from harness.load.pacer import Schedule
 from harness.load.recorder import RECORDER
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
 from harness.load.summary import OTHER_TENANT, TENANT
@@ -34,7 +38,8 @@ def _arguments(parser: Any) -> None:
     parser.add_argument("--batch-size", type=int, default=0, help="Events per batch (the spec's maxItems when 0)")
     parser.add_argument("--spec", default="", help="Spec file (the bundled one when empty)")
     parser.add_argument("--user-rate", type=float, default=0.0,
-                        help="Requests per second per user (closed loop, Locust's constant_throughput); 0: no wait")
+                        help="Requests started per second by each user, whatever the latency (open model, "
+                             "harness.load.pacer); 0: closed loop, each user as fast as the target answers")
     parser.add_argument("--request-timeout", type=float, default=Limits.request_seconds,
                         help="Seconds for each request in total: connect, headers and the whole answer")
     parser.add_argument("--max-answer-bytes", type=int, default=Limits.max_answer_bytes,
@@ -47,6 +52,9 @@ def _arguments(parser: Any) -> None:
 # read (harness.bounded.read_capped), and so is every failure message and the summary written on quit
 for _name in (TOKEN_ENV, OTHER_TOKEN_ENV):
     SCRUBBER.add(os.environ.get(_name, ""))
+
+
+SLICE_SECONDS = 0.1  # of a paced user's schedule per task
 
 
 class BatchTemplate:
@@ -114,8 +122,23 @@ class IngestionUser(FastHttpUser):
         self.batch_size = getattr(options, "batch_size", 0) or self.spec.batch_max_items
         self.template = BatchTemplate(self.factory, self.batch_size)
         self.last_retry_after = "missing"  # of the latest 429
-        if getattr(options, "user_rate", 0):
-            self.wait_time = constant_throughput(options.user_rate)
+        rate = getattr(options, "user_rate", 0)
+        self.schedule = Schedule(rate, max_in_flight=self.concurrency) if rate else None
+
+    def on_stop(self) -> None:
+        """Requests the schedule started are answered (or time out) before the user ends: every acknowledged
+        event is counted, as the target counts it (Locust's --stop-timeout bounds the wait)."""
+        if self.schedule is not None:
+            self.schedule.join(timeout=self.bounds.request_seconds)
+
+    def paced(self, send: Callable[[], object]) -> None:
+        """A task's body: a slice of this user's open-model schedule of ``send`` (``--user-rate``), or one
+        ``send`` in a closed loop. Short slices let Locust stop the user between tasks at once: a worker's
+        final statistics reach the master within the half second it waits for them."""
+        if self.schedule is None:
+            send()
+        else:
+            self.schedule.run(SLICE_SECONDS, send)
 
     def send_batch(self, body: bytes | None = None, size: int | None = None) -> int | None:
         if body is not None:
