@@ -97,6 +97,11 @@ def load(
     master_port: Annotated[int, typer.Option(help="Master's port.")] = 5557,
     slo: Annotated[str, typer.Option(help="Objectives, e.g. 'p95<300ms,p99<1s,errors<0.1%,events_per_s>=20000'.")
                    ] = "",
+    abort_on: Annotated[str, typer.Option(
+        help="Rules that stop the run while it runs, judged each second over a sliding window, e.g. "
+             "'errors>5%/10s,p99>2s/30s'; each replaces the default on its metric (errors>20%/10s, ok<1/10s, "
+             "p99>10s/30s).")] = "",
+    no_abort: Annotated[bool, typer.Option(help="Never stop early: the verdict comes at the end.")] = False,
     other_token: OtherToken = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Events per batch (spec's maxItems when unset).",
                                                    show_default=False)] = None,
@@ -131,6 +136,14 @@ def load(
         slos = tuple(parse_slos(slo))
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--slo") from None
+    from harness.load.abort import parse_rules, with_default_rules  # noqa: PLC0415
+
+    try:
+        abort_rules = () if no_abort else tuple(with_default_rules(parse_rules(abort_on)))
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--abort-on") from None
+    if no_abort and abort_on:
+        raise typer.BadParameter("--no-abort drops every rule; give --abort-on or --no-abort", param_hint="--abort-on")
     if unthrottled and rate:
         raise typer.BadParameter("--unthrottled is a closed loop with no rate; give one or the other",
                                  param_hint="--rate")
@@ -138,7 +151,7 @@ def load(
     options = LoadOptions(scenario=scenario, users=users, rate=rate, quota=quota, unthrottled=unthrottled,
                           run_time=seconds, processes=processes,
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
-                          batch_size=batch_size, extra=tuple(ctx.args),
+                          batch_size=batch_size, extra=tuple(ctx.args), abort_rules=abort_rules,
                           limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
     loaded = load_spec(spec)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts

@@ -11,6 +11,7 @@ given by ``--harness-summary``.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import Counter
@@ -19,19 +20,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import gevent
 import msgspec
 from hdrh.histogram import HdrHistogram
 from locust import events
 from locust.env import Environment
-from locust.runners import WorkerRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 from harness.facts import THROTTLED
 from harness.load import summary as summary_file
+from harness.load.abort import AbortRule, Breach, LiveWindow, parse_rules
 from harness.load.slo import PERCENTILES
 from harness.load.summary import TENANT, LoadSummary, ScenarioVerdict, Step, Window
 from harness.redaction import SCRUBBER, clip
 
 LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3
+LIVE_MESSAGE = "harness_live"  # a worker's answers per second, sent to the master each second
+LIVE_LAG = 2  # seconds the master judges behind the clock: a worker's second arrives within the next one
 SAMPLE_SIZE = 50  # acknowledged ids the harness asks the target about after a run
 FAILURES_KEPT = 5  # distinct failure messages handed back, the most frequent
 
@@ -116,6 +121,9 @@ class Recorder:
         self.workers: set[str] = set()
         self.summary_path: Path | None = None
         self.judges: list[Callable[[LoadSummary, Any], ScenarioVerdict]] = []
+        self.live = LiveWindow()  # answers per second, for the abort rules
+        self.rules: list[AbortRule] = []
+        self.breach: Breach | None = None
 
     def verdict(self, judge: Callable[[LoadSummary, Any], ScenarioVerdict]) -> Callable[[LoadSummary, Any],
                                                                                       ScenarioVerdict]:
@@ -143,6 +151,7 @@ class Recorder:
         tally.statuses[str(status) if status is not None else "error"] += 1
         outcome = "throttled" if status == THROTTLED else "failed" if failed else "ok"
         tally.window_counts[key][outcome] += 1
+        self.live.record(time.time(), seconds, failed)
         if status == THROTTLED:
             tally.throttled += 1
         elif failed:
@@ -181,6 +190,30 @@ class Recorder:
         environment.events.report_to_master.add_listener(self._report)
         environment.events.worker_report.add_listener(self._merge)
         environment.events.quit.add_listener(lambda **_: self.write())
+        self.rules = parse_rules(getattr(options, "harness_abort", "") or "")
+        if self.rules:
+            self.live = LiveWindow(keep=max(rule.window for rule in self.rules) + LIVE_LAG + 5)
+            if isinstance(environment.runner, MasterRunner):
+                environment.runner.register_message(LIVE_MESSAGE, lambda msg, **_: self.live.merge(msg.data))
+            environment.events.test_start.add_listener(lambda **_: gevent.spawn(self._watch))
+
+    def _watch(self) -> None:
+        """Each second: a worker sends its whole seconds to the master; the master (or a local run) judges the
+        abort rules and, on a breach, quits the run (every user stops; the reports are written as usual)."""
+        runner = self.environment.runner if self.environment else None
+        worker = isinstance(runner, WorkerRunner)
+        lag = LIVE_LAG if isinstance(runner, MasterRunner) else 0  # the workers' seconds are a second behind
+        while runner is not None and self.breach is None:
+            gevent.sleep(1.0)
+            now = time.time()
+            if worker:
+                runner.send_message(LIVE_MESSAGE, self.live.take_before(now))
+                continue
+            breach = self.live.judge(self.rules, int(now) - lag, self.started)
+            if breach is not None:
+                self.breach = breach
+                logging.getLogger("harness").warning(breach.message)
+                runner.quit()
 
     def _restart(self) -> None:
         self.started = time.time()
@@ -224,6 +257,7 @@ class Recorder:
         options = self.environment.parsed_options if self.environment else None
         for judge in self.judges:
             summary.verdict = judge(summary, options)
+        summary.aborted = self.breach.message if self.breach else None
         self.summary_path.parent.mkdir(parents=True, exist_ok=True)
         self.summary_path.write_bytes(SCRUBBER.scrub_bytes(summary_file.encode(summary)))  # Retry-After values
 
@@ -234,6 +268,8 @@ RECORDER = Recorder()
 @events.init_command_line_parser.add_listener
 def _arguments(parser: Any) -> None:
     parser.add_argument("--harness-summary", default="", help="Write the harness's JSON summary here on quit")
+    parser.add_argument("--harness-abort", default="",
+                        help="Abort rules judged each second, e.g. errors>20%%/10s,ok<1/10s (harness.load.abort)")
 
 
 @events.init.add_listener

@@ -26,6 +26,7 @@ from harness.errors import EngineError
 from harness.facts import DOCUMENTED_QUOTA, POLITE_SHARE, QUOTA_BOUND_SHARE
 from harness.limits import Limits
 from harness.load import summary as summary_file
+from harness.load.abort import AbortRule, with_default_rules
 from harness.load.figures import key_figures, one_line
 from harness.load.losses import probe_acknowledged
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
@@ -54,6 +55,7 @@ class LoadOptions:
     expect_workers: int = 1
     master_bind_port: int = 5557
     slos: tuple[Slo, ...] = ()
+    abort_rules: tuple[AbortRule, ...] = tuple(with_default_rules([]))  # judged while it runs; () never aborts
     batch_size: int | None = None
     extra: tuple[str, ...] = ()  # scenario options passed through to the locustfile
     limits: Limits = field(default_factory=Limits)  # per request: total deadline and answer cap
@@ -88,6 +90,8 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
                "--max-retry-wait", f"{options.limits.max_retry_wait:g}"]
     if options.batch_size:
         command += ["--batch-size", str(options.batch_size)]
+    if options.abort_rules:
+        command += ["--harness-abort", ",".join(rule.text for rule in options.abort_rules)]
     if options.arrival_rate:
         command += ["--user-rate", f"{options.arrival_rate / options.user_count:g}"]
     if options.master:
@@ -195,6 +199,9 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
         rows += summary.verdict.rows
     bounded = quota_bound(summary, options)
     rows += [bounded] if bounded else []
+    if summary.aborted:
+        rows.append(Row("abort rules", options.scenario, Outcome.FAILED, summary.aborted, [Finding(summary.aborted)],
+                        group="abort"))
     if readback is not None and before is not None:
         time.sleep(0.2)  # answers in flight at the stop
         rows.append(account(readback, before, summary, options.scenario))
@@ -203,7 +210,8 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
         on_progress("asking the target about acknowledged events", 0, None)
         rows.append(probe_acknowledged(target, spec, summary.sample, options.scenario))
     report = Report("load", f"Load scenario {options.scenario}", target.label, rows,
-                    summary=one_line(summary) + ("; bounded by the quota" if bounded else ""),
+                    summary=(f"{summary.aborted}; " if summary.aborted else "") + one_line(summary)
+                    + ("; bounded by the quota" if bounded else ""),
                     figures=[("offered", offered(options)), *key_figures(summary)],
                     charts=draw_charts(summary, options.scenario, report_dir),
                     files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv"},

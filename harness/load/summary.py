@@ -85,6 +85,7 @@ class LoadSummary(msgspec.Struct):
     sample: list[tuple[str, str]] = msgspec.field(default_factory=list)  # (TENANT or OTHER_TENANT, id)
     verdict: ScenarioVerdict | None = None
     failure_reasons: list[tuple[str, int]] = msgspec.field(default_factory=list)  # the most frequent, with counts
+    aborted: str | None = None  # the abort rule's breach (harness.load.abort) that stopped the run early
 
 
 def encode(summary: LoadSummary) -> bytes:
