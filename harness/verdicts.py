@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from harness.redaction import SCRUBBER
+from harness.trail import run_id
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -115,6 +116,7 @@ class Report(msgspec.Struct):
     files: dict[str, str] = msgspec.field(default_factory=dict)  # label -> file name of other outputs
     seconds: float = 0.0
     details: dict[str, Any] = msgspec.field(default_factory=dict)  # the engine's machine-readable extras
+    run_id: str = msgspec.field(default_factory=run_id)  # the invocation's (harness.trail): what it left behind
 
     def count(self, outcome: Outcome) -> int:
         return sum(row.outcome is outcome for row in self.rows)

@@ -14,7 +14,7 @@ PACKAGE = ROOT / "harness"
 
 FOUNDATION = {"harness.errors", "harness.facts", "harness.pointers", "harness.durations", "harness.retry_after",
               "harness.redaction", "harness.verdicts", "harness.progress", "harness.bounded",
-              "harness.limits", "harness.baseline", "harness.json_bounds"}
+              "harness.limits", "harness.baseline", "harness.json_bounds", "harness.trail"}
 ENGINES = ("harness.contract", "harness.load", "harness.sdk")
 ABOVE_ENGINES = ("harness.reports", "harness.run", "harness.cli")
 

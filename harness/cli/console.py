@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from harness.errors import HarnessError
 from harness.redaction import SCRUBBER, ScrubbedStream, clip
+from harness.trail import run_id
 from harness.verdicts import EXIT_ERROR, Outcome, Report, exit_code
 
 out = Console(soft_wrap=True)
@@ -38,7 +39,7 @@ def say(text: str) -> None:
 
 def announce(line: str, cautions: tuple[str, ...]) -> None:
     """What the command is about to do, and any caution about its target (a token that looks like a word)."""
-    say(line)
+    say(f"{line} (run {run_id()})")
     for caution in cautions:
         err.print(f"[yellow]caution:[/yellow] {escape(caution)}", highlight=False)
 

@@ -30,6 +30,7 @@ from harness.contract.registry import Seen, judge_all
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED, TRANSIENT, TRANSIENT_WAIT
 from harness.redaction import Secret
 from harness.spec import Operation, Spec
+from harness.trail import user_agent
 
 MAX_RESENDS = 3  # a 429 or 503 is waited out and the request sent again at most this often
 _encode = msgspec.json.Encoder().encode
@@ -121,7 +122,7 @@ class ProbeSession:
         self.waits = waits or WaitBudget(limits())
         self.ledger = Ledger()
         self.requests = 0
-        self._http = BoundedClient(base_url=base_url, headers={"User-Agent": "togai-ingestion-harness contract"})
+        self._http = BoundedClient(base_url=base_url, headers={"User-Agent": user_agent("contract")})
 
     def close(self) -> None:
         self._http.close()

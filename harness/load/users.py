@@ -31,6 +31,7 @@ from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
 from harness.load.summary import OTHER_TENANT, TENANT
 from harness.redaction import SCRUBBER, clip
 from harness.spec import Operation, Spec, load_spec
+from harness.trail import run_id, user_agent
 
 
 @events.init_command_line_parser.add_listener
@@ -95,7 +96,8 @@ class IngestionUser(FastHttpUser):
         # set once on the connection pool rather than merged into every request: the hot path stays short.
         # identity: an answer is read raw and inflated here, within the cap (harness.bounded)
         self.default_headers = {"Content-Type": "application/json", "Accept-Encoding": "identity",
-                                "Authorization": f"Bearer {os.environ.get(TOKEN_ENV, '')}"}
+                                "Authorization": f"Bearer {os.environ.get(TOKEN_ENV, '')}",
+                                "User-Agent": user_agent("load")}
         options = environment.parsed_options
         self.bounds = Limits(request_seconds=getattr(options, "request_timeout", Limits.request_seconds),
                              max_answer_bytes=getattr(options, "max_answer_bytes", Limits.max_answer_bytes),
@@ -118,7 +120,8 @@ class IngestionUser(FastHttpUser):
     def on_start(self) -> None:
         options = self.environment.parsed_options
         self.spec = load_spec(getattr(options, "spec", "") or None)
-        self.factory = EventFactory(self.spec, namespace=f"load-{uuid.uuid4().hex[:12]}")
+        # every event id starts with the run id (harness.trail): a staging team can find what this run left
+        self.factory = EventFactory(self.spec, namespace=f"{run_id()}-{uuid.uuid4().hex[:6]}")
         self.batch_size = getattr(options, "batch_size", 0) or self.spec.batch_max_items
         self.template = BatchTemplate(self.factory, self.batch_size)
         self.last_retry_after = "missing"  # of the latest 429

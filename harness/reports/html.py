@@ -55,6 +55,7 @@ def write_index(stages: list[tuple[str, Report, str]], target: str, directory: P
     html = template.render(
         stages=shown, target=target, verdict="findings" if failed else "all passed",
         overall="failed" if failed else "passed", total=total_seconds, counts=counts,
+        run_id=shown[0].report.run_id if shown else "",
         when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
     path = directory / "index.html"
     path.write_text(html, encoding="utf-8")

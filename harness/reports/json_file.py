@@ -14,7 +14,7 @@ from harness.verdicts import Outcome, Report
 
 def as_data(report: Report) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "engine": report.engine, "title": report.title, "target": report.target,
+        "engine": report.engine, "title": report.title, "target": report.target, "run_id": report.run_id,
         "outcome": report.outcome.value, "passed": report.count(Outcome.PASSED),
         "failed": report.count(Outcome.FAILED), "skipped": report.count(Outcome.SKIPPED),
         "errors": report.count(Outcome.ERROR), "known": report.count(Outcome.KNOWN),

@@ -25,6 +25,7 @@ def write(report: Report, directory: Path) -> Path:
               "time": f"{report.seconds:.3f}"}
     root = ET.Element("testsuites", name=suite, **counts)
     element = ET.SubElement(root, "testsuite", name=suite, **counts)
+    ET.SubElement(ET.SubElement(element, "properties"), "property", name="run_id", value=report.run_id)
     for row in report.rows:
         node = ET.SubElement(element, "testcase", classname=f"{suite}.{row.group or suite}",
                              name=row.label, time="0.000")

@@ -11,7 +11,7 @@ from harness.verdicts import Outcome, Report
 
 def markdown(report: Report) -> str:
     verdict = "FAILED" if report.outcome in (Outcome.FAILED, Outcome.ERROR) else report.outcome.value
-    lines = [f"# {report.title}: {verdict}", "", f"Target: {report.target}  "]
+    lines = [f"# {report.title}: {verdict}", "", f"Target: {report.target} (run {report.run_id})  "]
     if report.summary:
         lines.append(f"{md_cell(report.summary)}  ")
     lines.append(f"{report.tally} in {report.seconds:.1f}s")
