@@ -54,8 +54,10 @@ class Variant:
 class EventFactory:
     """Deterministic under ``seed``; ids are unique within a factory and namespace."""
 
-    def __init__(self, spec: Spec | None = None, *, seed: int = 0,
-                 namespace: str | None = None) -> None:
+    def __init__(self, spec: Spec | None = None, *, seed: int = 0, namespace: str | None = None,
+                 account_id: str | None = None, tag: tuple[str, str] | None = None) -> None:
+        """``account_id``: every event goes to that account (a dedicated test account on a shared staging);
+        ``tag``: a dimension ``(name, value)`` every event carries (the run id, for servers that keep it)."""
         self.spec = spec or load_spec()
         rng = random.Random(seed)
         self._rng = rng
@@ -71,6 +73,26 @@ class EventFactory:
         self._accounts = [f"account-{i}" for i in range(_ACCOUNTS)]
         self._attribute_values = [str(rng.randrange(1, 10**6)) for _ in range(_POOL)]
         self._keep_what_the_spec_takes()
+        self._send_where_told(account_id, tag)
+
+    def _send_where_told(self, account_id: str | None, tag: tuple[str, str] | None) -> None:
+        """The account and tag asked for, or a ``ValueError`` saying what of the spec refuses them."""
+        template, validator = self._template, self.spec.validator(self.spec.event_schema_pointer)
+        if account_id is not None:
+            problem = validator.first_error({**template, "accountId": account_id})
+            if problem is not None:
+                raise ValueError(f"--account-id {account_id[:60]!r}: the spec refuses it "
+                                 f"({problem.keyword} {str(problem.limit)[:80]})")
+            template["accountId"] = account_id
+            self._accounts = [account_id]
+        if tag is not None:
+            name, value = tag
+            tagged = {**template, "dimensions": {**(template.get("dimensions") or {}), name: value}}
+            problem = validator.first_error(tagged)
+            if problem is not None:
+                raise ValueError(f"--tag-dimension {name[:60]}: the spec refuses it as a dimension carrying "
+                                 f"{value!r} ({problem.keyword} {str(problem.limit)[:80]})")
+            template["dimensions"] = tagged["dimensions"]
 
     def _keep_what_the_spec_takes(self) -> None:
         """Vary timestamps, accounts and attribute values only where the spec takes the varied forms.

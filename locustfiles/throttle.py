@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import Any
 
 import gevent
-import msgspec
 from gevent.pool import Pool
 from locust import task
 
@@ -73,7 +72,7 @@ class ThrottleSteps(IngestionUser):
         return self.send_batch()
 
     def send_small_batch(self) -> int | None:
-        return self.send_batch(msgspec.json.encode(self.factory.batch_body(1)), 1)
+        return self.send_batch(self.factory.events(1))
 
     def drain(self, quota: float, send: Callable[[], int | None] | None = None) -> str | None:
         """Spend the burst allowance (send until a 429, at most 3 seconds' quota): steps start from empty.

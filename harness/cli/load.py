@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -60,6 +60,40 @@ def refuse_target_override(passed_through: list[str]) -> None:
                               "harness has not checked; give the target with --base-url")
 
 
+def _abort_rules(abort_on: str, no_abort: bool) -> tuple[Any, ...]:
+    from harness.load.abort import parse_rules, with_default_rules  # noqa: PLC0415
+
+    if no_abort and abort_on:
+        raise typer.BadParameter("--no-abort drops every rule; give --abort-on or --no-abort", param_hint="--abort-on")
+    try:
+        return () if no_abort else tuple(with_default_rules(parse_rules(abort_on)))
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--abort-on") from None
+
+
+def _check_destination(spec: Any, account_id: str | None, tag_dimension: str | None) -> None:
+    """What the spec refuses of --account-id or --tag-dimension is said before anything is sent."""
+    if account_id is None and tag_dimension is None:
+        return
+    from harness.factory import EventFactory  # noqa: PLC0415
+    from harness.trail import run_id  # noqa: PLC0415
+
+    try:
+        EventFactory(spec, account_id=account_id, tag=(tag_dimension, run_id()) if tag_dimension else None)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _flooding(options: Any, quota_paced: bool) -> list[str]:
+    """A caution when the run is told to go past the quota (a shared staging's other users will feel it)."""
+    if options.rate and options.rate > options.quota:
+        return [f"--rate {options.rate:g}/s is above the quota of {options.quota:g}/s per operation: the target "
+                "will throttle"]
+    if options.unthrottled and quota_paced:
+        return ["--unthrottled: each user sends as fast as the target answers, past its quota"]
+    return []
+
+
 def run_worker(locustfile: Path, master_host: str, master_port: int, token: str | None) -> None:
     """A Locust worker for a master elsewhere; it prints Locust's own output and exits with its code."""
     command = [sys.executable, "-m", "locust", "-f", str(locustfile), "--worker",
@@ -102,6 +136,10 @@ def load(
              "'errors>5%/10s,p99>2s/30s'; each replaces the default on its metric (errors>20%/10s, ok<1/10s, "
              "p99>10s/30s).")] = "",
     no_abort: Annotated[bool, typer.Option(help="Never stop early: the verdict comes at the end.")] = False,
+    account_id: Annotated[str | None, typer.Option(help="Send every event to this account (a dedicated test "
+                                                        "account on a shared staging).", show_default=False)] = None,
+    tag_dimension: Annotated[str | None, typer.Option(help="Add the run id to every event as this dimension "
+                                                           "(for servers that keep it).", show_default=False)] = None,
     other_token: OtherToken = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Events per batch (spec's maxItems when unset).",
                                                    show_default=False)] = None,
@@ -136,14 +174,7 @@ def load(
         slos = tuple(parse_slos(slo))
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--slo") from None
-    from harness.load.abort import parse_rules, with_default_rules  # noqa: PLC0415
-
-    try:
-        abort_rules = () if no_abort else tuple(with_default_rules(parse_rules(abort_on)))
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--abort-on") from None
-    if no_abort and abort_on:
-        raise typer.BadParameter("--no-abort drops every rule; give --abort-on or --no-abort", param_hint="--abort-on")
+    abort_rules = _abort_rules(abort_on, no_abort)
     if unthrottled and rate:
         raise typer.BadParameter("--unthrottled is a closed loop with no rate; give one or the other",
                                  param_hint="--rate")
@@ -152,19 +183,17 @@ def load(
                           run_time=seconds, processes=processes,
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
                           batch_size=batch_size, extra=tuple(ctx.args), abort_rules=abort_rules,
+                          account_id=account_id, tag_dimension=tag_dimension,
                           limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
     loaded = load_spec(spec)
+    _check_destination(loaded, account_id, tag_dimension)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
     with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,
                  allow_production=allow_production) as target:
         preflight(loaded, target, timeout)
         bound = "until it ends" if chosen.ends_itself and not run_time else f"for up to {seconds:.0f}s"
-        flooding = ([f"--rate {rate:g}/s is above the quota of {quota:g}/s per operation: the target will throttle"]
-                    if rate and rate > quota else
-                    ["--unthrottled: each user sends as fast as the target answers, past its quota"]
-                    if unthrottled and chosen.quota_paced else [])
         announce(f"load scenario {scenario} against {target.label} {bound}; offers {offered(options)}",
-                 (*target.cautions, *flooding))
+                 (*target.cautions, *_flooding(options, chosen.quota_paced)))
         with progress_bar(err) as on_progress:
             report = run_load(target, loaded, options, report_dir, on_progress)
     report = judge(report, known) if known else report

@@ -30,6 +30,7 @@ from locust.runners import MasterRunner, WorkerRunner
 from harness.facts import THROTTLED
 from harness.load import summary as summary_file
 from harness.load.abort import AbortRule, Breach, LiveWindow, parse_rules
+from harness.load.manifest import ACKNOWLEDGED, UNCERTAIN, ManifestWriter, part_path
 from harness.load.slo import PERCENTILES
 from harness.load.summary import TENANT, LoadSummary, ScenarioVerdict, Step, Window
 from harness.redaction import SCRUBBER, clip
@@ -124,6 +125,7 @@ class Recorder:
         self.live = LiveWindow()  # answers per second, for the abort rules
         self.rules: list[AbortRule] = []
         self.breach: Breach | None = None
+        self.manifest: ManifestWriter | None = None  # this process's part of the run's manifest
 
     def verdict(self, judge: Callable[[LoadSummary, Any], ScenarioVerdict]) -> Callable[[LoadSummary, Any],
                                                                                       ScenarioVerdict]:
@@ -165,6 +167,15 @@ class Recorder:
         self.tally.acknowledged_seen += 1
         self.tally.keep((tenant, event_id), self.tally.acknowledged_seen)
 
+    def stored(self, operation: str, tenant: str, ids: Callable[[], list[str]], rejected: int,
+               named: frozenset[str]) -> None:
+        """An acknowledgement's events into the manifest: all but those a 207 named as rejected; when it rejected
+        events without naming them, the rest are ``uncertain``."""
+        if self.manifest is None:
+            return
+        listed = [event_id for event_id in ids() if event_id not in named] if named else ids()
+        self.manifest.add(operation, tenant, listed, UNCERTAIN if rejected > len(named) else ACKNOWLEDGED)
+
     def undocumented(self) -> None:
         self.tally.undocumented += 1
 
@@ -189,6 +200,8 @@ class Recorder:
         environment.events.test_start.add_listener(lambda **_: self._restart())
         environment.events.report_to_master.add_listener(self._report)
         environment.events.worker_report.add_listener(self._merge)
+        manifest = getattr(options, "harness_manifest", "")
+        self.manifest = ManifestWriter(part_path(Path(manifest))) if manifest else None
         environment.events.quit.add_listener(lambda **_: self.write())
         self.rules = parse_rules(getattr(options, "harness_abort", "") or "")
         if self.rules:
@@ -251,6 +264,8 @@ class Recorder:
                 for error in errors[:FAILURES_KEPT]]
 
     def write(self) -> None:
+        if self.manifest is not None:
+            self.manifest.close()
         if self.summary_path is None or isinstance(self.environment and self.environment.runner, WorkerRunner):
             return
         summary = self.summary()
@@ -268,6 +283,8 @@ RECORDER = Recorder()
 @events.init_command_line_parser.add_listener
 def _arguments(parser: Any) -> None:
     parser.add_argument("--harness-summary", default="", help="Write the harness's JSON summary here on quit")
+    parser.add_argument("--harness-manifest", default="",
+                        help="Folder where each process streams the acknowledged event ids (harness.load.manifest)")
     parser.add_argument("--harness-abort", default="",
                         help="Abort rules judged each second, e.g. errors>20%%/10s,ok<1/10s (harness.load.abort)")
 

@@ -29,6 +29,7 @@ from harness.load import summary as summary_file
 from harness.load.abort import AbortRule, with_default_rules
 from harness.load.figures import key_figures, one_line
 from harness.load.losses import probe_acknowledged
+from harness.load.manifest import MANIFEST, PART_GLOB, join_parts
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
 from harness.load.scenarios import scenario as find_scenario
 from harness.load.slo import Slo, with_defaults
@@ -59,6 +60,8 @@ class LoadOptions:
     batch_size: int | None = None
     extra: tuple[str, ...] = ()  # scenario options passed through to the locustfile
     limits: Limits = field(default_factory=Limits)  # per request: total deadline and answer cap
+    account_id: str | None = None  # every event to this account (a dedicated test account)
+    tag_dimension: str | None = None  # every event carries the run id as this dimension
 
     @property
     def user_count(self) -> int:
@@ -83,13 +86,18 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
                "--host", base_url, "--run-time", f"{max(int(options.run_time), 1)}s",
                "--users", str(options.user_count), "--spawn-rate", str(options.user_count),
                "--csv", str(report_dir / "locust"), "--html", str(report_dir / "locust.html"),
-               "--harness-summary", str(report_dir / "summary.json"), "--only-summary", "--stop-timeout", "5",
+               "--harness-summary", str(report_dir / "summary.json"), "--harness-manifest", str(report_dir),
+               "--only-summary", "--stop-timeout", "5",
                "--spec", str(spec.path), "--loglevel", "WARNING",
                "--request-timeout", f"{options.limits.request_seconds:g}",
                "--max-answer-bytes", str(options.limits.max_answer_bytes),
                "--max-retry-wait", f"{options.limits.max_retry_wait:g}"]
     if options.batch_size:
         command += ["--batch-size", str(options.batch_size)]
+    if options.account_id:
+        command += ["--account-id", options.account_id]
+    if options.tag_dimension:
+        command += ["--tag-dimension", options.tag_dimension]
     if options.abort_rules:
         command += ["--harness-abort", ",".join(rule.text for rule in options.abort_rules)]
     if options.arrival_rate:
@@ -176,6 +184,8 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
     report_dir.mkdir(parents=True, exist_ok=True)
     summary_path = report_dir / "summary.json"
     summary_path.unlink(missing_ok=True)
+    for stale in [report_dir / MANIFEST, *report_dir.glob(PART_GLOB)]:  # a previous run's, never mixed in
+        stale.unlink(missing_ok=True)
     readback = AdminClient.offered(target.base_url, target.token, target.admin_token)
     before = readback.counts() if readback else None
     command = locust_command(options, target.base_url, report_dir, spec)
@@ -184,6 +194,7 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
     result = run_locust(command, target.token.reveal(), options.run_time + STOP_MARGIN,
                         lambda elapsed: on_progress(label, min(elapsed, options.run_time), bound),
                         target.other_token.reveal() if target.other_token else None)
+    manifest = join_parts(report_dir)
     for written in [*report_dir.glob("locust*"), summary_path]:  # Locust's files quote failures, which quote
         if written.is_file():  # the target; the summary, its Retry-After values (scrubbed there, and here again)
             SCRUBBER.scrub_file(written)
@@ -212,9 +223,12 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
     report = Report("load", f"Load scenario {options.scenario}", target.label, rows,
                     summary=(f"{summary.aborted}; " if summary.aborted else "") + one_line(summary)
                     + ("; bounded by the quota" if bounded else ""),
-                    figures=[("offered", offered(options)), *key_figures(summary)],
+                    figures=[("offered", offered(options)), *key_figures(summary),
+                             ("manifest", f"{MANIFEST}: " + (", ".join(f"{key} {n:,}" for key, n in manifest.items())
+                                                             or "no acknowledged event"))],
                     charts=draw_charts(summary, options.scenario, report_dir),
-                    files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv"},
+                    files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv",
+                           "acknowledged event ids": MANIFEST},
                     seconds=summary.elapsed_s,
                     notes=[f"failed {count:,} times: {message}" for message, count in summary.failure_reasons])
     report.details = {"scenario": options.scenario, "passed": not report.failed,
@@ -224,7 +238,7 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
                       "throttle": summary.verdict.details.get("throttle") if summary.verdict else None,
                       "accounting": next(({"balanced": row.outcome is Outcome.PASSED, "detail": row.message}
                                           for row in rows if row.group == "accounting"), None),
-                      "summary": msgspec.to_builtins(summary)}
+                      "manifest": manifest, "summary": msgspec.to_builtins(summary)}
     return report
 
 

@@ -45,6 +45,8 @@ def _arguments(parser: Any) -> None:
                         help="Seconds for each request in total: connect, headers and the whole answer")
     parser.add_argument("--max-answer-bytes", type=int, default=Limits.max_answer_bytes,
                         help="Largest answer read (decompressed); a larger one is a failure, read no further")
+    parser.add_argument("--account-id", default="", help="Send every event to this account (a test account)")
+    parser.add_argument("--tag-dimension", default="", help="Add the run id to every event as this dimension")
     parser.add_argument("--max-retry-wait", type=float, default=Limits.max_retry_wait,
                         help="Longest Retry-After a scenario waits out; a longer one is never slept through")
 
@@ -83,9 +85,18 @@ class BatchTemplate:
         self._count += 1
         return (b"%010x" % self._count).join(self.pieces)
 
+    @property
+    def count(self) -> int:
+        """The number of the batch ``next`` made last: its events' ids are ``ids(count)``."""
+        return self._count
+
     def an_id(self) -> str:
         """The id of one event of the batch ``next`` made last (a different position each time)."""
         return f"{self.bases[self._count % self.size]}-{self._count:010x}"
+
+    def ids(self, count: int) -> list[str]:
+        """Every event id of batch number ``count``, in order."""
+        return [f"{base}-{count:010x}" for base in self.bases]
 
 
 class IngestionUser(FastHttpUser):
@@ -121,7 +132,10 @@ class IngestionUser(FastHttpUser):
         options = self.environment.parsed_options
         self.spec = load_spec(getattr(options, "spec", "") or None)
         # every event id starts with the run id (harness.trail): a staging team can find what this run left
-        self.factory = EventFactory(self.spec, namespace=f"{run_id()}-{uuid.uuid4().hex[:6]}")
+        tag = getattr(options, "tag_dimension", "")
+        self.factory = EventFactory(self.spec, namespace=f"{run_id()}-{uuid.uuid4().hex[:6]}",
+                                    account_id=getattr(options, "account_id", "") or None,
+                                    tag=(tag, run_id()) if tag else None)
         self.batch_size = getattr(options, "batch_size", 0) or self.spec.batch_max_items
         self.template = BatchTemplate(self.factory, self.batch_size)
         self.last_retry_after = "missing"  # of the latest 429
@@ -143,11 +157,15 @@ class IngestionUser(FastHttpUser):
         else:
             self.schedule.run(SLICE_SECONDS, send)
 
-    def send_batch(self, body: bytes | None = None, size: int | None = None) -> int | None:
-        if body is not None:
-            return self._post(self.spec.batch.path, body, size or self.template.size, batch=True)
-        body = self.template.next()
-        return self._post(self.spec.batch.path, body, self.template.size, batch=True, an_id=self.template.an_id())
+    def send_batch(self, events: list[dict[str, Any]] | None = None) -> int | None:
+        """A full batch from the template, or a batch of ``events``."""
+        if events is not None:
+            body = msgspec.json.encode(self.factory.batch_body(events=events))
+            return self._post(self.spec.batch.path, body, len(events), batch=True, an_id=events[0][ID_FIELD],
+                              ids=lambda: [event[ID_FIELD] for event in events])
+        body, count = self.template.next(), self.template.count
+        return self._post(self.spec.batch.path, body, self.template.size, batch=True, an_id=self.template.an_id(),
+                          ids=lambda: self.template.ids(count))
 
     def send_event(self, token: str | None = None) -> int | None:
         """One event on /ingest, as this run's tenant or as the tenant of ``token``."""
@@ -155,16 +173,18 @@ class IngestionUser(FastHttpUser):
         event = body[self.spec.single.envelope_key]
         headers = {"Authorization": f"Bearer {token}"} if token else None
         return self._post(self.spec.single.path, msgspec.json.encode(body), 1, batch=False, an_id=event[ID_FIELD],
-                          headers=headers, tenant=OTHER_TENANT if token else TENANT)
+                          headers=headers, tenant=OTHER_TENANT if token else TENANT, ids=lambda: [event[ID_FIELD]])
 
     def _post(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None = None,
-              headers: dict[str, str] | None = None, tenant: str = TENANT) -> int | None:
+              headers: dict[str, str] | None = None, tenant: str = TENANT,
+              ids: Callable[[], list[str]] = list) -> int | None:
         started = time.perf_counter()
         # an OSError, so geventhttpclient releases the connection and Locust records the failure as its own
         stalled = TimeoutError(f"no complete answer within {self.bounds.request_seconds:g}s")
         try:
             with gevent.Timeout(self.bounds.request_seconds, stalled):
-                return self._exchange(path, body, size, batch=batch, an_id=an_id, headers=headers, tenant=tenant)
+                return self._exchange(path, body, size, batch=batch, an_id=an_id, headers=headers, tenant=tenant,
+                                      ids=ids)
         except TimeoutError as error:  # fired outside the client's own calls
             self.environment.events.request.fire(
                 request_type="POST", name=path, response_time=(time.perf_counter() - started) * 1000,
@@ -172,7 +192,7 @@ class IngestionUser(FastHttpUser):
             return None
 
     def _exchange(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None,
-                  headers: dict[str, str] | None, tenant: str) -> int | None:
+                  headers: dict[str, str] | None, tenant: str, ids: Callable[[], list[str]]) -> int | None:
         operation = self.spec.batch if batch else self.spec.single
         started = time.perf_counter()
         with self.client.post(path, data=body, headers=headers, catch_response=True, stream=True) as response:
@@ -197,10 +217,12 @@ class IngestionUser(FastHttpUser):
                     RECORDER.malformed()
                     self.fail(response, f"{status} breaks the spec: {rejected}")
                 else:
+                    count, named = rejected
                     if tenant == TENANT:  # the run's figures and accounting are the run's tenant's
-                        RECORDER.accepted(size - rejected)
-                    if an_id is not None and not rejected:
+                        RECORDER.accepted(size - count)
+                    if an_id is not None and not count:
                         RECORDER.acknowledged(an_id, tenant)
+                    RECORDER.stored(operation.operation_id, tenant, ids, count, named)
                     response.success()
             elif status == THROTTLED:
                 self.last_retry_after = clip(response.headers.get("Retry-After", "missing"), 40)
@@ -222,8 +244,9 @@ class IngestionUser(FastHttpUser):
             raw.release()  # returned to the pool when read whole, closed otherwise
 
 
-def acknowledgement(spec: Spec, operation: Operation, status: int, content: bytes) -> int | str:
-    """How many events an acknowledgement rejects (a 207's ``errors``), or what breaks the spec in it."""
+def acknowledgement(spec: Spec, operation: Operation, status: int, content: bytes) -> tuple[int, frozenset[str]] | str:
+    """How many events an acknowledgement rejects (a 207's ``errors``) and the ids it names (each error's
+    ``eventPayload.id``), or what breaks the spec in it."""
     if not operation.documents(status):
         return f"{operation.operation_id} documents no {status}"
     try:
@@ -231,5 +254,9 @@ def acknowledgement(spec: Spec, operation: Operation, status: int, content: byte
     except BodyProblem as problem:
         return str(problem)
     errors = answer.get("errors") if isinstance(answer, dict) else None
-    return len(errors) if isinstance(errors, list) else 0
+    if not isinstance(errors, list):
+        return 0, frozenset()
+    payloads = (error.get("eventPayload") for error in errors if isinstance(error, dict))
+    named = frozenset(p[ID_FIELD] for p in payloads if isinstance(p, dict) and isinstance(p.get(ID_FIELD), str))
+    return len(errors), named
 
