@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from harness.baseline import Baseline, judge
 from harness.errors import HarnessError
@@ -25,6 +25,9 @@ from harness.reports import write_all
 from harness.spec import Spec
 from harness.targets import Target, preflight, unauth_budget
 from harness.verdicts import Outcome, Report, Row, error_report
+
+if TYPE_CHECKING:
+    from harness.load.runner import LoadOptions
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ class Stage(Protocol):
 
     def run(self, context: RunContext) -> Report: ...
 
+    def sends(self, plan: RunPlan) -> str:
+        """What the stage sends, in a line (``harness run --dry-run``)."""
+        ...
+
 
 @dataclass(frozen=True)
 class LintStage:
@@ -80,6 +87,9 @@ class LintStage:
         # Togai's own documents contradict themselves (docs/contract.md#togais-published-documents): shown, and
         # `harness spec lint` gates on them, but the target is judged against the schemas, not the document's prose
         return lint_report(context.spec, Outcome.WARNED)
+
+    def sends(self, plan: RunPlan) -> str:
+        return "reads the spec; sends nothing"
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,9 @@ class SpecDiffStage:
         assert context.baseline_spec is not None
         return diff_report(load_spec(context.baseline_spec), context.spec)
 
+    def sends(self, plan: RunPlan) -> str:
+        return "compares two specs; sends nothing"
+
 
 @dataclass(frozen=True)
 class ContractStage:
@@ -109,6 +122,10 @@ class ContractStage:
                                   unauth_budget=unauth_budget(context.target.base_url, None), limits=context.limits)
         return run_contract(context.target, options, context.on_progress)
 
+    def sends(self, plan: RunPlan) -> str:
+        return (f"schemathesis, up to {plan.max_examples} examples per case of each operation, and the contract "
+                "checks' probes (a flood to the first 429 for throttling; 429s and 503s waited out)")
+
 
 @dataclass(frozen=True)
 class LoadStage:
@@ -119,21 +136,31 @@ class LoadStage:
     def folder(self) -> str:
         return self.name
 
-    def run(self, context: RunContext) -> Report:
-        from harness.load.runner import LoadOptions, run_load  # noqa: PLC0415
+    def options(self, plan: RunPlan, limits: Limits) -> LoadOptions:
+        """The stage's load options: what it runs, and what ``harness run --dry-run`` plans."""
+        from harness.load.runner import LoadOptions  # noqa: PLC0415
 
-        plan = context.plan
-        options = (LoadOptions(self.scenario, run_time=plan.throttle_seconds, extra=plan.throttle_args,
-                               limits=context.limits)
-                   if self.scenario == "throttle" else
-                   LoadOptions(self.scenario, run_time=plan.throughput_seconds, users=4, limits=context.limits))
+        if self.scenario == "throttle":
+            return LoadOptions(self.scenario, run_time=plan.throttle_seconds, extra=plan.throttle_args, limits=limits)
+        return LoadOptions(self.scenario, run_time=plan.throughput_seconds, users=4, limits=limits)
+
+    def run(self, context: RunContext) -> Report:
+        from harness.load.runner import run_load  # noqa: PLC0415
+
+        options = self.options(context.plan, context.limits)
         return run_load(context.target, context.spec, options, context.root / self.folder, context.on_progress)
+
+    def sends(self, plan: RunPlan) -> str:
+        return f"load scenario {self.scenario}: its plan is above"
 
 
 @dataclass(frozen=True)
 class SdkStage:
     name: str = "sdk (our client)"
     folder: str = "sdk"
+
+    def sends(self, plan: RunPlan) -> str:
+        return "our client against scripted answers, on the reference target only (skipped elsewhere)"
 
     def run(self, context: RunContext) -> Report:
         target = context.target

@@ -94,30 +94,6 @@ def _flooding(options: Any, quota_paced: bool) -> list[str]:
     return []
 
 
-def show_plan(options: Any, spec: Any, base_url: str | None, allow_production: bool, other_tenant: bool,
-              report_dir: Path) -> None:
-    """``--dry-run``: the plan, printed; nothing is started and nothing is sent (not even the preflight)."""
-    import msgspec  # noqa: PLC0415
-
-    from harness.load.plan import make_plan, render  # noqa: PLC0415
-    from harness.targets import validate_url  # noqa: PLC0415
-    from harness.trail import run_id  # noqa: PLC0415
-
-    where = validate_url(base_url, allow_production=allow_production) if base_url else "the embedded reference target"
-    account = f"account {options.account_id}" if options.account_id else "the accounts the spec's sample varies over"
-    tag = f", dimension {options.tag_dimension}={run_id()}" if options.tag_dimension else ""
-    destination = f"{where}: {account}; event ids start with {run_id()}{tag}"
-    plan = make_plan(options, spec, destination, other_tenant=other_tenant,
-                     tag=(options.tag_dimension, run_id()) if options.tag_dimension else None)
-    table, lines = render(plan)
-    out.print(table)
-    for line in lines:
-        out.print(line, soft_wrap=True, highlight=False, markup=False)
-    report_dir.mkdir(parents=True, exist_ok=True)
-    (report_dir / "plan.json").write_bytes(msgspec.json.format(msgspec.json.encode(plan), indent=2))
-    say(f"dry run (run {run_id()}): nothing was sent; the plan is in {report_dir / 'plan.json'}")
-
-
 def run_worker(locustfile: Path, master_host: str, master_port: int, token: str | None) -> None:
     """A Locust worker for a master elsewhere; it prints Locust's own output and exits with its code."""
     command = [sys.executable, "-m", "locust", "-f", str(locustfile), "--worker",
@@ -215,7 +191,10 @@ def load(
     loaded = load_spec(spec)
     _check_destination(loaded, account_id, tag_dimension)
     if dry_run:
+        from harness.cli.plan import show_plan  # noqa: PLC0415
+
         show_plan(options, loaded, base_url, allow_production, other_token is not None, report_dir)
+        say(f"dry run: nothing was sent; the plan is in {report_dir / 'plan.json'}")
         raise typer.Exit(0)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
     with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,6 +25,21 @@ from harness.cli.options import (
 from harness.limits import Limits
 
 
+def dry_run_plans(plan: Any, bounds: Limits, spec: Any, base_url: str | None, allow_production: bool,
+                  other_tenant: bool, report_dir: Path) -> None:
+    """Each load stage's plan (in its folder's plan.json), and a line for each stage that sends no load."""
+    from harness.cli.plan import show_plan  # noqa: PLC0415
+    from harness.run import LoadStage, stages  # noqa: PLC0415
+
+    for stage in stages():
+        if isinstance(stage, LoadStage):
+            show_plan(stage.options(plan, bounds), spec, base_url, allow_production, other_tenant,
+                      report_dir / stage.folder)
+        else:
+            say(f"{stage.name}: {stage.sends(plan)}")
+    say(f"dry run: nothing was sent; the plans are in {report_dir}/*/plan.json")
+
+
 def run(
     base_url: BaseUrl = None,
     token: Token = None,
@@ -43,6 +58,8 @@ def run(
         help="The spec clients are written against today: a stage reports what --spec breaks for them "
              "(harness spec diff; a change at ERR fails the run).", show_default=False)] = None,
     allow_production: AllowProduction = False,
+    dry_run: Annotated[bool, typer.Option(help="Print what each load stage would send and exit 0 having started "
+                                               "and sent nothing.")] = False,
 ) -> None:
     """Run everything (lint, contract, load, throttle, SDK check): exit 0 clean, 1 findings, 2 an error."""
     import time  # noqa: PLC0415
@@ -64,11 +81,15 @@ def run(
     if baseline_spec is not None:
         load_spec(baseline_spec)  # an unusable baseline spec stops the run before it starts
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
+    bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
+    if dry_run:
+        dry_run_plans(RunPlan(quick=quick), bounds, loaded, base_url, allow_production,
+                      other_token is not None or base_url is None, report_dir)
+        raise typer.Exit(0)
     with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,
                  allow_production=allow_production, second_tenant=True) as target:
         announce(f"harness run against {target.label}{' (quick)' if quick else ''}", target.cautions)
         with progress_bar(err) as on_progress:
-            bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
             stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress, bounds,
                                         known, baseline_spec))
         label = target.label

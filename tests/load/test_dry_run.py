@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from harness.admin_client import AdminClient
@@ -48,3 +51,18 @@ def test_a_closed_loop_says_its_amount_cannot_be_known(tmp_path: Path) -> None:
     assert result.returncode == 0 and "closed loop" in result.stdout
     (step,) = json.loads((tmp_path / "out" / "plan.json").read_text())["steps"]
     assert step["rate"] is None and step["requests"] is None and step["body_bytes"] is None
+
+
+def test_harness_run_dry_run_plans_each_load_stage_and_sends_nothing(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    with running_target(TargetConfig(tokens=(TOKEN,))) as target, \
+            AdminClient(target.base_url, Secret(TOKEN), Secret(target.config.admin_token or "")) as admin:
+        result = subprocess.run([sys.executable, "-m", "harness", "run", "--quick", "--dry-run", "--base-url",
+                                 target.base_url, "--report-dir", "r"], cwd=tmp_path, capture_output=True, text=True,
+                                env={**environment, "HARNESS_TOKEN": TOKEN}, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert admin.requests() == []
+    assert "contract: schemathesis, up to 8 examples" in result.stderr
+    for stage in ("load-throughput", "load-throttle"):
+        assert json.loads((tmp_path / "r" / stage / "plan.json").read_text())["steps"]
+    assert not (tmp_path / "r" / "index.html").exists()
