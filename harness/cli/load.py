@@ -60,6 +60,15 @@ def refuse_target_override(passed_through: list[str]) -> None:
                               "harness has not checked; give the target with --base-url")
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now, for Locust's web UI."""
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _abort_rules(abort_on: str, no_abort: bool) -> tuple[Any, ...]:
     from harness.load.abort import parse_rules, with_default_rules  # noqa: PLC0415
 
@@ -150,6 +159,8 @@ def load(
     baseline: BaselineFile = None,
     write_baseline: WriteBaseline = None,
     allow_production: AllowProduction = False,
+    web: Annotated[bool, typer.Option(help="Serve Locust's own web UI on 127.0.0.1 (the address is printed) to "
+                                           "watch the run live; the run is still judged when it ends.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Print what the run would send (requests, events, bytes, peak "
                                                "rate against the quota, where) and exit 0 having sent nothing.")
                        ] = False,
@@ -186,7 +197,7 @@ def load(
                           run_time=seconds, processes=processes,
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
                           batch_size=batch_size, extra=tuple(ctx.args), abort_rules=abort_rules,
-                          account_id=account_id, tag_dimension=tag_dimension,
+                          account_id=account_id, tag_dimension=tag_dimension, web_port=free_port() if web else None,
                           limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
     loaded = load_spec(spec)
     _check_destination(loaded, account_id, tag_dimension)
@@ -203,6 +214,8 @@ def load(
         bound = "until it ends" if chosen.ends_itself and not run_time else f"for up to {seconds:.0f}s"
         announce(f"load scenario {scenario} against {target.label} {bound}; offers {offered(options)}",
                  (*target.cautions, *_flooding(options, chosen.quota_paced)))
+        if options.web_port:
+            say(f"Locust's web UI: http://127.0.0.1:{options.web_port}/ (live while the run lasts)")
         with progress_bar(err) as on_progress:
             report = run_load(target, loaded, options, report_dir, on_progress)
     report = judge(report, known) if known else report

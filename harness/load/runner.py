@@ -62,6 +62,7 @@ class LoadOptions:
     limits: Limits = field(default_factory=Limits)  # per request: total deadline and answer cap
     account_id: str | None = None  # every event to this account (a dedicated test account)
     tag_dimension: str | None = None  # every event carries the run id as this dimension
+    web_port: int | None = None  # Locust's own web UI on 127.0.0.1 at this port, for people watching the run
 
     @property
     def user_count(self) -> int:
@@ -82,7 +83,10 @@ class LoadOptions:
 def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: Spec) -> list[str]:
     scenario = find_scenario(options.scenario)
     assert scenario.path is not None
-    command = [sys.executable, "-m", "locust", "-f", str(scenario.path), "--headless",
+    # with the web UI: Locust starts the run at once, and quits when it ends, as headless does
+    ui = (["--autostart", "--autoquit", "0", "--web-host", "127.0.0.1", "--web-port", str(options.web_port)]
+          if options.web_port else ["--headless"])
+    command = [sys.executable, "-m", "locust", "-f", str(scenario.path), *ui,
                "--host", base_url, "--run-time", f"{max(int(options.run_time), 1)}s",
                "--users", str(options.user_count), "--spawn-rate", str(options.user_count),
                "--csv", str(report_dir / "locust"), "--html", str(report_dir / "locust.html"),
