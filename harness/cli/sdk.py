@@ -13,9 +13,14 @@ from harness.errors import ConfigError
 
 
 def sdk(
-    adapter: Annotated[str, typer.Option(help="togai-client, harness (our own client), an entry point of "
-                                              "togai_harness.sdk_adapters, or module:factory / file.py:factory.")
-                       ] = "togai-client",
+    adapter: Annotated[str | None, typer.Option(
+        help="A Python SDK's adapter: togai-client (the default when no --driver is given), harness (our own "
+             "client), an entry point of togai_harness.sdk_adapters, or module:factory / file.py:factory.",
+        show_default=False)] = None,
+    driver: Annotated[list[str] | None, typer.Option(
+        help="The command that starts an SDK's driver in any language (docs/sdk-driver-protocol.md), e.g. "
+             "'java -cp build TogaiDriver'; repeat for several SDKs or builds, each a column.",
+        show_default=False)] = None,
     sdk_version: Annotated[list[str] | None, typer.Option(
         help="A release of the adapter's package (1.0.3), or a path to a local build (wheel, sdist or source "
              "directory), each installed in its own cached virtualenv; repeat to compare.",
@@ -33,7 +38,8 @@ def sdk(
 
     from harness.reports import write_all  # noqa: PLC0415
     from harness.reports.console import show  # noqa: PLC0415
-    from harness.sdk.adapter import Subject, find_adapter  # noqa: PLC0415
+    from harness.sdk.adapter import Subject, driver_subject, find_adapter  # noqa: PLC0415
+    from harness.sdk.driver import split_command  # noqa: PLC0415
     from harness.sdk.envs import install_for, sdk_python  # noqa: PLC0415
     from harness.sdk.report import as_report  # noqa: PLC0415
     from harness.sdk.runner import run_matrix  # noqa: PLC0415
@@ -42,16 +48,22 @@ def sdk(
 
     started = time.monotonic()
     loaded = load_spec(spec)
-    ref = find_adapter(adapter, package)
-    if sdk_version and ref.package is None:
-        raise ConfigError(f"--adapter {adapter!r} names no PyPI package: give --package to use --sdk-version")
-    installs = [install_for(ref.package, version) for version in sdk_version or ()] if ref.package else []
-    # a local build's column names the version its package reports, once the child has said it
-    subjects = ([Subject(f"{ref.package} {{version}} ({install.label})" if install.local else
-                         f"{ref.package} {install.label}", ref, sdk_python(install, log=say))
-                 for install in installs] if sdk_version and ref.package else [Subject(ref.name, ref)])
+    drivers = [driver_subject(tuple(split_command(command))) for command in driver or ()]
+    subjects: list[Subject] = []
+    if adapter is not None or not drivers:
+        name = adapter or "togai-client"
+        ref = find_adapter(name, package)
+        if sdk_version and ref.package is None:
+            raise ConfigError(f"--adapter {name!r} names no PyPI package: give --package to use --sdk-version")
+        installs = [install_for(ref.package, version) for version in sdk_version or ()] if ref.package else []
+        # a local build's column names the version its package reports, once its driver has said it
+        subjects = ([Subject(f"{ref.package} {{version}} ({install.label})" if install.local else
+                             f"{ref.package} {install.label}", ref, sdk_python(install, log=say))
+                     for install in installs] if sdk_version and ref.package else [Subject(ref.name, ref)])
+    subjects += drivers
     with resolve(base_url, token, admin_token=admin_token, spec=spec) as target:
-        announce(f"SDK check against {target.label}: {', '.join(s.label for s in subjects)}", target.cautions)
+        named = [f"driver {' '.join(s.driver)[:80]}" if s.driver else s.label for s in subjects]
+        announce(f"SDK check against {target.label}: {', '.join(named)}", target.cautions)
         matrix = run_matrix(target, loaded, subjects, on_subject=lambda label: say(f"running {label} ..."))
         report = as_report(matrix, target.label, time.monotonic() - started)
     show(report, out)

@@ -20,6 +20,7 @@ from harness.errors import ConfigError
 
 ENTRY_POINT_GROUP = "togai_harness.sdk_adapters"
 _HERE = Path(__file__).resolve().parent / "adapters"
+PYTHON_DRIVER = Path(__file__).resolve().parent / "child.py"  # the driver of every Python adapter
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,26 @@ def find_adapter(name: str, package: str | None = None) -> AdapterRef:
 
 @dataclass(frozen=True)
 class Subject:
-    """One column of the matrix: an adapter run by one interpreter (an SDK version's virtualenv)."""
+    """One column of the matrix: one driver process speaking the driver protocol (harness.sdk.protocol).
+
+    A Python SDK is an adapter run by the Python driver (``child.py``) in one interpreter (an SDK version's
+    virtualenv); an SDK in any other language brings its own driver, named by its command. ``label`` may hold
+    ``{sdk}``, ``{version}`` and ``{language}``, filled from the driver's hello.
+    """
 
     label: str
-    adapter: AdapterRef
+    adapter: AdapterRef | None = None
     python: Path = Path(sys.executable)
+    driver: tuple[str, ...] = ()  # the command of a driver in any language
+
+    @property
+    def command(self) -> list[str]:
+        if self.driver:
+            return list(self.driver)
+        assert self.adapter is not None
+        return [str(self.python), str(PYTHON_DRIVER), self.adapter.reference]
+
+
+def driver_subject(command: tuple[str, ...]) -> Subject:
+    """``--driver 'CMD ARGS'``: its column is named by what the driver says it is."""
+    return Subject("{sdk} {version} ({language})", driver=command)

@@ -23,6 +23,7 @@ from typing import Any
 
 from harness.answers import undocumented_status
 from harness.factory import EventFactory
+from harness.sdk.protocol import Call, TimestampChoice
 from harness.spec import Operation, Spec
 
 RETRY_AFTER_SECONDS = 2  # long enough that a retry which ignores it is told apart
@@ -43,8 +44,13 @@ class Case:
     description: str = ""  # what an invalid case breaks, for its cell
 
     def job(self) -> dict[str, Any]:
-        return {"id": self.id, "operation": "batch" if self.batch else "single", "events": self.events,
-                "answers": {self.operation: self.answers}, "timestamp": self.timestamp}
+        """The target's scripted answers for this case (by the spec's operation id, as the target knows it)."""
+        return {"answers": {self.operation: self.answers}}
+
+    def call(self) -> Call:
+        """The case as the driver protocol's call (the canonical operation names, whatever the spec calls them)."""
+        timestamp = TimestampChoice(*self.timestamp) if self.timestamp else None  # type: ignore[arg-type]
+        return Call(self.id, "ingestBatch" if self.batch else "ingest", self.events, timestamp)
 
 
 TIMESTAMP_FORMS = {  # the child's names of the forms (harness/sdk/child.py) and the matrix rows

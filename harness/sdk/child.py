@@ -1,10 +1,12 @@
-"""Runs one SDK adapter through the cases, inside the SDK's environment. Standard library only.
+"""The Python SDK driver: an adapter run through the driver protocol (docs/sdk-driver-protocol.md).
 
-Started by ``harness sdk`` as ``python child.py`` with the SDK's own
-interpreter; reads the job (target, adapter, cases) as JSON on stdin and
-writes one JSON line per case on stdout. Before each call it scripts the
-target's answers through the admin API, labelled with the case id, so the
-harness can later read what the SDK sent for that case.
+Started by ``harness sdk`` as ``python child.py ADAPTER`` with the SDK's own
+interpreter (its virtualenv), so it is standard library only. It speaks the
+same protocol as a Java or Node driver: the harness scripts the target's
+answers for each case and sends the call; this driver hands the events to
+the adapter's ``send_event``/``send_batch`` and answers what the SDK
+returned or raised. Anything the SDK or the adapter prints goes to standard
+error: standard output carries protocol lines only.
 """
 
 from __future__ import annotations
@@ -12,14 +14,19 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import os
 import sys
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+PROTOCOL = 1
+PLACEHOLDER_URL, PLACEHOLDER_TOKEN = "http://127.0.0.1:9", "harness-placeholder-token"
 NETWORK_MODULES = ("urllib3", "http", "socket", "ssl", "requests", "httpx", "httpcore", "aiohttp")
+CRASHES = ("TypeError", "AttributeError", "KeyError", "IndexError", "UnboundLocalError", "NameError")
+CAPABILITIES = ["ingest", "ingestBatch", "timestamp:utc", "timestamp:offset", "timestamp:naive",
+                "timestamp:z-string"]
 
 
 def load_adapter(reference: str) -> Any:
@@ -33,16 +40,6 @@ def load_adapter(reference: str) -> Any:
     else:
         module = importlib.import_module(target)
     return getattr(module, factory)
-
-
-def script(job: dict[str, Any], case: dict[str, Any]) -> None:
-    request = urllib.request.Request(
-        f"{job['base_url']}/_harness/scenario", method="PUT",
-        data=json.dumps({"label": case["id"], "answers": case["answers"]}).encode(),
-        headers={"Authorization": f"Bearer {job['token']}", "X-Harness-Admin": job["admin_token"],
-                 "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        response.read()
 
 
 def describe_value(value: Any) -> dict[str, Any]:
@@ -68,7 +65,8 @@ def describe_error(error: BaseException) -> dict[str, Any]:
     return {"type": f"{kind.__module__}.{kind.__qualname__}", "status": status, "message": str(error)[:500],
             "body": body.decode(errors="replace")[:500] if isinstance(body, bytes) else
             (str(body)[:500] if body is not None else None), "causes": chain,
-            "network": any(c.split(".")[0] in NETWORK_MODULES for c in [kind.__module__, *chain])}
+            "network": any(c.split(".")[0] in NETWORK_MODULES for c in [kind.__module__, *chain]),
+            "crash": kind.__module__ == "builtins" and kind.__qualname__ in CRASHES}
 
 
 def with_timestamp(events: list[dict[str, Any]], field: str, form: str) -> list[dict[str, Any]]:
@@ -83,40 +81,60 @@ def with_timestamp(events: list[dict[str, Any]], field: str, form: str) -> list[
     return changed
 
 
-def run_case(adapter: Any, case: dict[str, Any]) -> dict[str, Any]:
-    if case.get("timestamp"):
-        field, form = case["timestamp"]
-        case = {**case, "events": with_timestamp(case["events"], field, form)}
+def call(adapter: Any, message: dict[str, Any]) -> dict[str, Any]:
+    events = message["events"]
+    if message.get("timestamp"):
+        events = with_timestamp(events, message["timestamp"]["field"], message["timestamp"]["form"])
     started = time.monotonic()
     try:
-        if case["operation"] == "single":
-            value = adapter.send_event(case["events"][0])
-        else:
-            value = adapter.send_batch(case["events"])
+        value = adapter.send_event(events[0]) if message["operation"] == "ingest" else adapter.send_batch(events)
         outcome: dict[str, Any] = {"returned": describe_value(value)}
     except Exception as error:  # whatever the SDK raises is the observation
         outcome = {"raised": describe_error(error)}
-    return {"id": case["id"], "started": time.time() - (time.monotonic() - started),
-            "seconds": time.monotonic() - started, **outcome}
+    return {"type": "result", "id": message["id"], "seconds": time.monotonic() - started, **outcome}
 
 
-def emit(line: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(line) + "\n")
-    sys.stdout.flush()
+def serve(reference: str, requests: TextIO, answers: TextIO) -> int:
+    """Answer each message of ``requests`` on ``answers`` until ``bye`` or the end of the input."""
+    factory: Any = None
+    adapter: Any = None
+
+    def answer(message: dict[str, Any]) -> None:
+        answers.write(json.dumps(message) + "\n")
+        answers.flush()
+
+    for line in requests:
+        message = json.loads(line)
+        kind = message.get("type")
+        try:
+            if kind == "hello":
+                factory = load_adapter(reference)
+                # the adapter says its SDK's version and default host once made: made here with placeholders
+                # (making one sends nothing), then made for real on configure
+                probe = factory(PLACEHOLDER_URL, PLACEHOLDER_TOKEN)
+                answer({"type": "hello", "protocol": PROTOCOL, "sdk": reference.rsplit("/", 1)[-1],
+                        "version": str(getattr(probe, "version", "") or ""), "language": "python",
+                        "default_host": getattr(probe, "default_host", None), "capabilities": CAPABILITIES})
+            elif kind == "configure":
+                adapter = factory(message["base_url"], message["token"])
+                answer({"type": "configured"})
+            elif kind == "call":
+                answer(call(adapter, message))
+            elif kind == "bye":
+                return 0
+        except Exception as error:  # the adapter could not load or start
+            answer({"type": "fatal", "message": f"the adapter could not start: {type(error).__name__}: {error}"})
+            return 3
+    return 0
 
 
 def main() -> int:
-    job = json.load(sys.stdin)
-    try:
-        adapter = load_adapter(job["adapter"])(job["base_url"], job["token"])
-    except Exception as error:
-        emit({"fatal": f"the adapter could not start: {type(error).__name__}: {error}"})
-        return 3
-    emit({"version": str(getattr(adapter, "version", "")), "default_host": getattr(adapter, "default_host", None)})
-    for case in job["cases"]:
-        script(job, case)
-        emit(run_case(adapter, case))
-    return 0
+    # whatever the SDK or the adapter prints (even straight to file descriptor 1) goes to standard error:
+    # standard output carries protocol lines only
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return serve(sys.argv[1], sys.stdin, protocol)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,8 @@ from typing import Any
 
 from harness.schema_engine import is_rfc3339_datetime
 from harness.sdk.cases import RETRY_AFTER_SECONDS, Case
-from harness.sdk.outcomes import CaseOutcome
+from harness.sdk.outcomes import DRIVER_FAILED_TYPE, NOT_RUN_TYPE, CaseOutcome
 
-CRASHES = {"builtins.TypeError", "builtins.AttributeError", "builtins.KeyError", "builtins.IndexError",
-           "builtins.UnboundLocalError", "builtins.NameError"}
 CLOCK_SLACK = 0.2  # seconds: loopback timing is not exact
 
 
@@ -27,14 +25,17 @@ class Cell:
     reason: str
     requests: int
     warns: bool = False  # conforms, but a caller learns of a mistake only from the server (⚠)
+    applicable: bool = True  # False: the SDK cannot express the case (its driver lacks the capability)
 
     @property
     def verdict(self) -> str:
+        if not self.applicable:
+            return "n/a"
         return "breaks" if not self.conforms else "warns" if self.warns else "conforms"
 
     @property
     def mark(self) -> str:
-        return {"conforms": "✅", "warns": "⚠", "breaks": "❌"}[self.verdict]
+        return {"conforms": "✅", "warns": "⚠", "breaks": "❌", "n/a": "⊘"}[self.verdict]
 
     def to_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "reason": self.reason, "requests": self.requests}
@@ -47,7 +48,12 @@ def judge(case: Case, outcome: CaseOutcome, sent: list[dict[str, Any]]) -> Cell:
     def cell(conforms: bool, reason: str) -> Cell:
         return Cell(conforms, reason, count)
 
-    if raised and raised.type in CRASHES and count:
+    if not outcome.applicable:
+        return Cell(True, f"not applicable: {raised.message if raised else 'the driver cannot express it'}", 0,
+                    applicable=False)
+    if raised and raised.type in (NOT_RUN_TYPE, DRIVER_FAILED_TYPE):  # the driver broke: its reason, in its cell
+        return cell(False, raised.message)
+    if raised and raised.crash and count:
         return cell(False, f"crashes with {raised.short}: {raised.message[:120]}")
     if case.kind in ("client-validation", "valid-edge", "timestamp"):
         return _client_side(case, outcome, sent)

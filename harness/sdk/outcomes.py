@@ -1,36 +1,19 @@
-"""What the SDK's child process reports, typed: one line per case, read with msgspec.
+"""What the SDK did with one case, as the harness keeps it: the driver's result, typed.
 
-The child (``child.py``) stays standard-library only, since it runs inside
-the SDK's own virtualenv; it writes JSON lines of these shapes, and the
-harness decodes them into these structs, never reading a dict by key.
+The shapes of what a driver reports (``Returned``, ``Raised``) are the
+protocol's (``harness.sdk.protocol``); a case the driver never ran, or
+broke on, is stood in for here, so that every case has an outcome and the
+judge says what happened in its cell.
 """
 
 from __future__ import annotations
 
 import msgspec
 
+from harness.sdk.protocol import Raised, Returned
 
-class Returned(msgspec.Struct, frozen=True):
-    """The call returned: the value's type and its data as text (cut at 1000 characters)."""
-
-    type: str
-    data: str | None = None
-
-
-class Raised(msgspec.Struct, frozen=True):
-    """The call raised: the exception's type, the status it carries, its message, body and causes."""
-
-    type: str
-    message: str = ""
-    status: int | None = None
-    body: str | None = None
-    causes: list[str] = msgspec.field(default_factory=list)
-    network: bool = False
-
-    @property
-    def short(self) -> str:
-        status = f" {self.status}" if self.status is not None else ""
-        return f"{self.type.rsplit('.', 1)[-1]}{status}"
+NOT_RUN_TYPE = "harness.NotRun"  # the driver ended before this case
+DRIVER_FAILED_TYPE = "harness.DriverFailed"  # the driver broke the protocol or its bounds on this case
 
 
 class CaseOutcome(msgspec.Struct, frozen=True):
@@ -39,23 +22,15 @@ class CaseOutcome(msgspec.Struct, frozen=True):
     seconds: float = 0.0
     returned: Returned | None = None
     raised: Raised | None = None
+    applicable: bool = True  # False: the driver lacks a capability the case needs
 
 
-class ChildLine(msgspec.Struct, frozen=True):
-    """Any line the child writes: a fatal error, the SDK's version, or a case's outcome."""
-
-    fatal: str | None = None
-    version: str | None = None
-    default_host: str | None = None  # where the SDK sends when no host is configured (an adapter may say)
-    id: str | None = None
-    started: float = 0.0
-    seconds: float = 0.0
-    returned: Returned | None = None
-    raised: Raised | None = None
-
-    def outcome(self) -> CaseOutcome:
-        assert self.id is not None
-        return CaseOutcome(self.id, self.started, self.seconds, self.returned, self.raised)
+def not_run(case_id: str, reason: str) -> CaseOutcome:
+    return CaseOutcome(case_id, raised=Raised(NOT_RUN_TYPE, reason))
 
 
-NOT_RUN = Raised("harness.NotRun", "no outcome")
+def driver_failed(case_id: str, reason: str) -> CaseOutcome:
+    return CaseOutcome(case_id, raised=Raised(DRIVER_FAILED_TYPE, reason))
+
+
+__all__ = ["DRIVER_FAILED_TYPE", "NOT_RUN_TYPE", "CaseOutcome", "Raised", "Returned", "driver_failed", "not_run"]

@@ -16,8 +16,8 @@ from harness.sdk.runner import Matrix
 from harness.verdicts import Finding, Outcome, Report, Row, Table
 
 MARKS = {"verdict": "≠", "behaviour": "~"}  # the verdict differs between versions; the same verdict, reached otherwise
-LEGEND = "✅ conforms, ⚠ sent what the server must reject, ❌ breaks; ≠: the verdict differs between versions; " \
-         "~: same verdict, different behaviour"
+LEGEND = ("✅ conforms, ⚠ sent what the server must reject, ❌ breaks, ⊘ not expressible with this SDK; ≠: the "
+          "verdict differs between versions; ~: same verdict, different behaviour")
 FACT_ROWS = {"429 with Retry-After": "on 429 with Retry-After", "429 without Retry-After": "on 429 without it",
              "503 documented": "on 503", "connection dropped": "on a dropped connection",
              "request sent": "what it sends"}  # matrix rows (by their start) read as facts

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from harness.admin_client import AdminClient
 from harness.errors import EngineError, TargetError
 from harness.factory import EventFactory
-from harness.redaction import SCRUBBER, clip
+from harness.redaction import SCRUBBER
 from harness.sdk.adapter import Subject
 from harness.sdk.cases import Case, cases
+from harness.sdk.driver import DriverFailed, DriverProcess
 from harness.sdk.judge import Cell, judge, request_row
-from harness.sdk.outcomes import NOT_RUN, CaseOutcome, ChildLine
+from harness.sdk.outcomes import NOT_RUN_TYPE, CaseOutcome, Raised, driver_failed, not_run
+from harness.sdk.protocol import Hello
 from harness.spec import Spec
 from harness.targets import Target
 
-CHILD = Path(__file__).resolve().parent / "child.py"
-CHILD_TIMEOUT = 600.0
+SUBJECT_SECONDS = 600.0  # one driver's whole run, every case included
 SPEC_ENV = "HARNESS_SPEC"  # the spec file of the run, for an adapter that reads one
 
 
@@ -72,37 +69,73 @@ def _admin(target: Target) -> AdminClient:
     return AdminClient(target.base_url, target.token, target.admin_token)
 
 
-def run_subject(subject: Subject, target: Target, all_cases: list[Case],
-                spec_path: Path | None = None) -> tuple[str, str | None, dict[str, CaseOutcome]]:
-    """Run the child in the subject's interpreter; its version, default host and the outcome of each case.
+@dataclass(frozen=True)
+class SubjectRun:
+    """What one driver said of itself and did with each case."""
 
-    ``spec_path`` reaches the child as ``HARNESS_SPEC``: an adapter that reads a spec (our own client's does)
-    reads the document the run was given, as the target serves it.
+    hello: Hello
+    outcomes: dict[str, CaseOutcome]
+
+
+def needs(case: Case) -> list[str]:
+    """The driver capabilities a case needs (docs/sdk-driver-protocol.md#capabilities)."""
+    needed = ["ingestBatch" if case.batch else "ingest"]
+    if case.timestamp is not None:
+        needed.append(f"timestamp:{case.timestamp[1]}")
+    return needed
+
+
+def run_subject(subject: Subject, target: Target, all_cases: list[Case], admin: AdminClient,
+                spec_path: Path | None = None) -> SubjectRun:
+    """Start the subject's driver, then for each case script the target's answers and send the call.
+
+    ``spec_path`` reaches the driver as ``HARNESS_SPEC``: an adapter that reads a spec (our own client's does)
+    reads the document the run was given, as the target serves it. A driver that breaks the protocol or its
+    bounds mid-run is stopped: that case's cell says why, the cases after it were not run. One that cannot
+    even say hello is an error of the run (exit 2).
     """
-    assert target.admin_token is not None
-    job = {"adapter": subject.adapter.reference, "base_url": target.base_url, "token": target.token.reveal(),
-           "admin_token": target.admin_token.reveal(), "cases": [case.job() for case in all_cases]}
-    try:
-        environment = {**os.environ, **({SPEC_ENV: str(spec_path)} if spec_path is not None else {})}
-        result = subprocess.run([str(subject.python), str(CHILD)], input=json.dumps(job), capture_output=True,
-                                text=True, timeout=CHILD_TIMEOUT, check=False, env=environment)
-    except subprocess.TimeoutExpired:
-        raise EngineError(f"{subject.label}: the SDK did not finish its cases within {CHILD_TIMEOUT:.0f}s") from None
-    stdout, stderr = SCRUBBER.scrub(result.stdout), SCRUBBER.scrub(result.stderr)  # what the SDK said of answers
-    try:
-        lines = [_read_line(line) for line in stdout.splitlines() if line.startswith("{")]
-    except msgspec.ValidationError as error:
-        raise EngineError(f"{subject.label}: the SDK's child wrote a line the harness cannot read: {error}") from None
-    fatal = next((line.fatal for line in lines if line.fatal), None)
-    if fatal or not lines:
-        reason = fatal or (stderr.strip().splitlines() or ["no output"])[-1]
-        raise EngineError(f"{subject.label}: {clip(reason, 500)}")
-    version = next((line.version for line in lines if line.version is not None), "")
-    host = next((line.default_host for line in lines if line.default_host is not None), None)
-    return version, host, {line.id: line.outcome() for line in lines if line.id is not None}
+    environment = {SPEC_ENV: str(spec_path)} if spec_path is not None else {}
+    outcomes: dict[str, CaseOutcome] = {}
+    deadline = time.monotonic() + SUBJECT_SECONDS
+    with DriverProcess(subject.command, env=environment) as driver:
+        try:
+            hello = driver.hello()
+            driver.configure(target.base_url, target.token.reveal())
+        except DriverFailed as error:
+            raise EngineError(f"{subject.label.split(' {')[0]}: {error}") from None
+        failure: str | None = None
+        for case in all_cases:
+            if failure is not None:
+                outcomes[case.id] = not_run(case.id, f"not run: {failure}")
+                continue
+            missing = [need for need in needs(case) if need not in hello.capabilities]
+            if missing:
+                outcomes[case.id] = CaseOutcome(case.id, applicable=False,
+                                                raised=Raised(NOT_RUN_TYPE, f"the driver lacks {', '.join(missing)}"))
+                continue
+            admin.set_scenario(case.id, case.job()["answers"])
+            started = time.time()
+            try:
+                if time.monotonic() > deadline:
+                    raise DriverFailed(f"the driver took over {SUBJECT_SECONDS:.0f}s in all; stopped it")
+                result = driver.call(case.call())
+            except DriverFailed as error:
+                failure = SCRUBBER.scrub(str(error))
+                outcomes[case.id] = driver_failed(case.id, failure)
+                driver.stop()
+                failure = f"the driver ended at {case.name}"
+                continue
+            outcomes[case.id] = CaseOutcome(case.id, started, result.seconds, result.returned, result.raised)
+        if failure is None:
+            driver.bye()
+    return SubjectRun(hello, outcomes)
 
 
-_read_line = msgspec.json.Decoder(ChildLine).decode
+def column_label(subject: Subject, hello: Hello) -> str:
+    label = subject.label
+    for name, value in (("{sdk}", hello.sdk), ("{version}", hello.version or "?"), ("{language}", hello.language)):
+        label = label.replace(name, value)
+    return label
 
 
 def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
@@ -113,11 +146,11 @@ def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
         for subject in subjects:
             on_subject(subject.label.replace("{version}", "").replace("  ", " "))
             admin.clear_scenario()
-            version, host, outcomes = run_subject(subject, target, all_cases, spec.path)
-            column = subject.label.replace("{version}", version or "?")
+            run = run_subject(subject, target, all_cases, admin, spec.path)
+            column = column_label(subject, run.hello)
             matrix.columns.append(column)
-            matrix.versions[column] = version
-            matrix.hosts[column] = host
+            matrix.versions[column] = run.hello.version
+            matrix.hosts[column] = run.hello.default_host
             recorded = admin.requests()
             admin.clear_scenario()
             sent: dict[str, list[dict[str, Any]]] = {}
@@ -127,6 +160,6 @@ def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
                 matrix.add(column, operation.operation_id, "request sent",
                            request_row(sent.get(f"{operation.operation_id}:202", [])))
             for case in all_cases:
-                outcome = outcomes.get(case.id, CaseOutcome(case.id, raised=NOT_RUN))
+                outcome = run.outcomes.get(case.id) or not_run(case.id, "not run")
                 matrix.add(column, case.operation, case.name, judge(case, outcome, sent.get(case.id, [])))
     return matrix
