@@ -68,7 +68,10 @@ def url_of(sock: socket.socket) -> str:
 
 
 def uvicorn_config(app: TargetApp, *, log_level: str = "warning") -> uvicorn.Config:
-    return uvicorn.Config(app, lifespan="on", log_level=log_level, access_log=False,
+    """h11, not httptools: with httptools, uvicorn drops the body of a request that offers an upgrade
+    (Kludex/uvicorn#2722), and every JDK HttpClient offers h2c on a cleartext URL: a valid event from a
+    stock Java client would get a 400. h11 ignores the offer and reads the body, as RFC 9110 section 7.8 lets it."""
+    return uvicorn.Config(app, lifespan="on", log_level=log_level, access_log=False, http="h11",
                           timeout_graceful_shutdown=10, limit_concurrency=1000, backlog=2048)
 
 

@@ -50,8 +50,9 @@ def test_a_dead_or_broken_server_fails_the_run_without_any_slo(name: str, make_a
 
 def test_a_slow_target_is_flagged_by_the_default_latency_gate(tmp_path: Path) -> None:
     with running_target(TargetConfig(tokens=(TOKEN,), latency=Latency.parse("1200ms"))) as target:
-        result, report = harness_load("--base-url", target.base_url, "--run-time", "3s", "--users", "2",
-                                      "--batch-size", "10", cwd=tmp_path)
+        # with the read-back (--admin-token): the loss probe would re-send 50 events at 1.2 s each
+        result, report = harness_load("--base-url", target.base_url, "--admin-token", target.config.admin_token or "",
+                                      "--run-time", "3s", "--users", "2", "--batch-size", "10", cwd=tmp_path)
     assert result.returncode == 1 and report is not None
     assert [slo["slo"] for slo in report["slos"] if not slo["met"]] == ["p95<1s"]
 

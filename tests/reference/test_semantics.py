@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import msgspec
 import pytest
 
@@ -178,3 +180,26 @@ def test_batch_max_setting_overrides_the_spec() -> None:
         factory = EventFactory(SPEC, namespace="batchmax")
         assert caller.post("/ingestBatch", factory.batch_body(3)).status_code == 202
         assert_error_response(caller.post("/ingestBatch", factory.batch_body(4)), 400, 422)
+
+
+def test_a_request_offering_an_h2c_upgrade_is_read_whole_as_http_1_1() -> None:
+    """Every JDK HttpClient offers h2c on a cleartext URL; the offer is ignored and the body read (RFC 9110 7.8)."""
+
+    factory = EventFactory(load_spec(), namespace="h2c")
+    body = msgspec.json.encode(factory.batch_body(3))
+    with running_target(TargetConfig(tokens=("h2c-tenant-token",), rate=UNTHROTTLED)) as target:
+        host, port = target.base_url.removeprefix("http://").split(":")
+        request = (f"POST /ingestBatch HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer h2c-tenant-token\r\n"
+                   "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                   "HTTP2-Settings: AAEAAEAAAAIAAAAAAAMAAAAAZAAEAAEAAAAFAAEAAA\r\n"
+                   f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(request)
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 202"), answer[:300]
+    assert answer.rstrip().endswith(b'{"errors":[]}')
