@@ -11,6 +11,7 @@ complete, so an interrupted one is redone rather than trusted.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import subprocess
@@ -71,10 +72,21 @@ def content_hash(build: Path) -> str:
 
 
 def sdk_python(install: Install, log: Callable[[str], None] = print) -> Path:
-    """The interpreter of the virtualenv holding ``install`` (created on first use)."""
+    """The interpreter of the virtualenv holding ``install`` (created on first use, by one process at a time:
+    parallel CI jobs or test workers sharing the cache wait for the first one's install)."""
     home, python = install.home, install.home / "bin" / "python"
     if (home / READY).is_file() and python.exists():
         return python
+    home.parent.mkdir(parents=True, exist_ok=True)
+    with (home.parent / f"{home.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (home / READY).is_file() and python.exists():  # installed while this one waited
+            return python
+        return _install(install, log)
+
+
+def _install(install: Install, log: Callable[[str], None]) -> Path:
+    home, python = install.home, install.home / "bin" / "python"
     log(f"installing {install.requirement} into {home} (once) ...")
     venv.EnvBuilder(with_pip=True, clear=True).create(home)
     result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",

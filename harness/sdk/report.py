@@ -24,7 +24,8 @@ FACT_ROWS = {"429 with Retry-After": "on 429 with Retry-After", "429 without Ret
 
 
 def as_report(matrix: Matrix, target: str, seconds: float = 0.0) -> Report:
-    rows = [Row(f"{operation}: {case}", column, Outcome.PASSED if cell.conforms else Outcome.FAILED,
+    rows = [Row(f"{operation}: {case}", column, Outcome.SKIPPED if not cell.applicable else
+                Outcome.PASSED if cell.conforms else Outcome.FAILED,
                 f"{cell.mark} {cell.reason}" if cell.warns else cell.reason,
                 [] if cell.conforms else [Finding(cell.reason)], group="sdk")
             for (operation, case, column), cell in matrix.cells.items()]
@@ -36,9 +37,12 @@ def as_report(matrix: Matrix, target: str, seconds: float = 0.0) -> Report:
             cell = matrix.cells.get((operation, case, column))
             cells.append(f"{cell.mark} {cell.reason}" if cell else "")
         table.rows.append([operation, f"{MARKS[drift]} {case}" if drift else case, *cells])
-    conform = len(matrix.cells) - matrix.breaks
+    judged = [cell for cell in matrix.cells.values() if cell.applicable]
+    conform = len(judged) - matrix.breaks
+    missing = len(matrix.cells) - len(judged)
     known = facts(matrix)
-    return Report("sdk", "SDK conformance", target, rows, summary=f"{conform}/{len(matrix.cells)} cells conform",
+    summary = f"{conform}/{len(judged)} cells conform" + (f", {missing} not expressible" if missing else "")
+    return Report("sdk", "SDK conformance", target, rows, summary=summary,
                   tables=[per_version(matrix, known), known, table], seconds=seconds, details=matrix.to_dict())
 
 

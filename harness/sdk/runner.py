@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 from harness.admin_client import AdminClient
 from harness.errors import EngineError, TargetError
 from harness.factory import EventFactory
+from harness.facts import DOCUMENTED_QUOTA, POLITE_SHARE
 from harness.redaction import SCRUBBER
 from harness.sdk.adapter import Subject
 from harness.sdk.cases import Case, cases
@@ -20,8 +22,10 @@ from harness.sdk.outcomes import NOT_RUN_TYPE, CaseOutcome, Raised, driver_faile
 from harness.sdk.protocol import Hello
 from harness.spec import Spec
 from harness.targets import Target
+from harness.trail import run_id
 
 SUBJECT_SECONDS = 600.0  # one driver's whole run, every case included
+CALL_INTERVAL = 1 / (POLITE_SHARE * DOCUMENTED_QUOTA)  # seconds between two calls: under the quota, whatever the driver
 SPEC_ENV = "HARNESS_SPEC"  # the spec file of the run, for an adapter that reads one
 
 
@@ -104,6 +108,7 @@ def run_subject(subject: Subject, target: Target, all_cases: list[Case], admin: 
         except DriverFailed as error:
             raise EngineError(f"{subject.label.split(' {')[0]}: {error}") from None
         failure: str | None = None
+        last_call = 0.0
         for case in all_cases:
             if failure is not None:
                 outcomes[case.id] = not_run(case.id, f"not run: {failure}")
@@ -114,6 +119,9 @@ def run_subject(subject: Subject, target: Target, all_cases: list[Case], admin: 
                                                 raised=Raised(NOT_RUN_TYPE, f"the driver lacks {', '.join(missing)}"))
                 continue
             admin.set_scenario(case.id, case.job()["answers"])
+            # paced under the quota: the cases the target answers itself must not meet its throttling
+            time.sleep(max(0.0, last_call + CALL_INTERVAL - time.monotonic()))
+            last_call = time.monotonic()
             started = time.time()
             try:
                 if time.monotonic() > deadline:
@@ -140,10 +148,14 @@ def column_label(subject: Subject, hello: Hello) -> str:
 
 def run_matrix(target: Target, spec: Spec, subjects: list[Subject],
                on_subject: Callable[[str], None] = lambda label: None) -> Matrix:
-    all_cases = cases(spec, EventFactory(spec, namespace="sdk-check"))
     matrix = Matrix()
     with _admin(target) as admin:
-        for subject in subjects:
+        matrix_id = secrets.token_hex(3)
+        for index, subject in enumerate(subjects):
+            # the same cases, with ids of the column's own, new in each run: two SDKs may write the same instant
+            # differently ("...23Z", "...23.000Z"), which the target would rightly take as another payload
+            # under a known id, and a target kept between runs keeps the ids it was sent
+            all_cases = cases(spec, EventFactory(spec, namespace=f"sdk-{run_id()}-{matrix_id}-{index}"))
             on_subject(subject.label.replace("{version}", "").replace("  ", " "))
             admin.clear_scenario()
             run = run_subject(subject, target, all_cases, admin, spec.path)
