@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint clean chromium
+.PHONY: run test bench lint clean tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/harness run
 
-# The browser test opens the run's report in Debian's Chromium, installed here when missing.
-chromium:
-	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test ..."; \
-		apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
-		{ apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } || \
-		{ echo "error: Debian's chromium could not be installed (apt-get needs root and the package index)"; exit 1; }; }
+# Debian packages the tests need, installed when their command is missing: Chromium opens the run's report
+# in the browser test; a JDK and Node.js run the SDK driver tests (examples/sdk-drivers).
+TOOLS := chromium:chromium javac:openjdk-17-jdk-headless node:nodejs
+tools:
+	@for pair in $(TOOLS); do command=$${pair%%:*}; package=$${pair#*:}; \
+		command -v $$command >/dev/null || { echo "installing Debian's $$package for the tests ..."; \
+		apt-get install -y --no-install-recommends $$package >/dev/null 2>&1 || \
+		{ apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends $$package >/dev/null 2>&1; } || \
+		{ echo "error: Debian's $$package could not be installed (apt-get needs root and the package index)"; \
+		  exit 1; }; }; done
 
-test: $(STAMP) chromium
+test: $(STAMP) tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 4 --dist loadscope --durations=25
 
