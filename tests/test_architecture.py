@@ -99,3 +99,54 @@ def test_no_source_file_is_ignored_by_git() -> None:
         pytest.skip("not a git checkout")
     ignored = [line for line in result.stdout.splitlines() if "__pycache__" not in line and not line.endswith(".pyc")]
     assert ignored == []
+
+
+def module_imports(path: Path) -> set[str]:
+    """What a module imports at its top level, ``if TYPE_CHECKING:`` blocks included (a cycle of types is a
+    cycle of design), not a function's body (imported when it runs: how an engine is loaded lazily)."""
+    found: set[str] = set()
+
+    def visit(statements: list[ast.stmt]) -> None:
+        for node in statements:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.update(f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in MODULES else node.module
+                             for alias in node.names)
+            elif isinstance(node, ast.If):
+                visit(node.body + node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body + node.orelse + node.finalbody)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body)
+    return {name for name in found if name in MODULES}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import cycle, each once, as the modules along it."""
+    found, state, stack = [], dict.fromkeys(graph, 0), []
+
+    def walk(module: str) -> None:
+        state[module] = 1
+        stack.append(module)
+        for imported in sorted(graph[module]):
+            if state[imported] == 1:
+                found.append([*stack[stack.index(imported):], imported])
+            elif state[imported] == 0:
+                walk(imported)
+        stack.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if state[module] == 0:
+            walk(module)
+    return found
+
+
+def test_no_import_cycle_in_the_package() -> None:
+    graph = {name: module_imports(path) - {name} for name, path in MODULES.items()}
+    assert cycles(graph) == []
+
+
+def test_the_cycle_finder_can_fail() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c", "a"]]

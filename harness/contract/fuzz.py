@@ -27,10 +27,9 @@ from schemathesis.engine.recorder import ScenarioRecorder
 
 from harness.bounded import WaitBudget
 from harness.contract import registry
-from harness.contract.checks.throttling import THROTTLING
 from harness.contract.guard import guarded
 from harness.contract.ids import unique_ids
-from harness.contract.model import Exchange, Results, redact_headers
+from harness.contract.model import THROTTLING, Exchange, Results, redact_headers
 from harness.contract.session import UnauthBudget
 from harness.errors import EngineError
 from harness.facts import OVER_BATCH_LIMIT, OVER_BYTE_LIMIT, REJECTED, THROTTLED, WRONG_CONTENT_TYPE

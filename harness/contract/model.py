@@ -15,6 +15,9 @@ from harness.redaction import REDACTED
 from harness.verdicts import Finding, Outcome, Row
 
 USE_TOKEN = object()  # a probe's ``auth`` default: send the run's bearer token
+# the throttling check's name, here so that the session (which waits out 429s and reports on them) and the fuzz
+# engine name it without importing the check module (which imports the session's context: a cycle)
+THROTTLING = "throttling"
 SECRET_HEADERS = frozenset({"authorization", "x-harness-admin", "x-api-key", "cookie"})
 _EXCERPT = 600
 

@@ -24,8 +24,7 @@ import msgspec
 
 from harness import retry_after
 from harness.bounded import BoundedClient, WaitBudget, limits
-from harness.contract.checks.throttling import THROTTLING
-from harness.contract.model import USE_TOKEN, Exchange, FollowUp, Results, redact_headers
+from harness.contract.model import THROTTLING, USE_TOKEN, Exchange, FollowUp, Results, redact_headers
 from harness.contract.registry import Seen, judge_all
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED, TRANSIENT, TRANSIENT_WAIT
 from harness.redaction import Secret

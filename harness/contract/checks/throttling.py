@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harness import retry_after as retry_after_header
-from harness.contract.model import FollowUp
+from harness.contract.model import THROTTLING, FollowUp
 from harness.contract.registry import Seen, judge, probe
 from harness.facts import DOCUMENTED_QUOTA, THROTTLED, UNAUTH_WINDOW_SECONDS
 from harness.spec import Operation, Spec
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from harness.contract.context import ProbeContext
     from harness.contract.session import Sent
 
-THROTTLING = "throttling"
 
 
 @judge(THROTTLING, unseen="no 429 seen during the run")
