@@ -84,6 +84,11 @@ class FollowUp:
     auth: object = USE_TOKEN
     after_retry_after: bool = True
     acknowledge: bool = True
+    also: tuple[Any, ...] = ()  # more bodies sent right after it, one by one (a quota drained stays drained)
+
+    @property
+    def bodies(self) -> tuple[Any, ...]:
+        return (self.body, *self.also)
 
 
 class Results:

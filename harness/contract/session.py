@@ -106,11 +106,12 @@ class Flood:
 
     sent: list[Sent] = field(default_factory=list)
     throttled: Sent | None = None
-    follow_up: Sent | None = None
+    follow_up: Sent | None = None  # the first follow-up's answer
+    follow_ups: list[Sent] = field(default_factory=list)  # every follow-up's, in order
     waited: float | None = None  # seconds between the first 429 and the follow-up
     not_followed: str = ""  # why no follow-up was sent after a 429
     throttled_at: int | None = field(default=None, repr=False)
-    raw: httpx.Response | httpx.TransportError | None = field(default=None, repr=False)
+    raws: list[httpx.Response | httpx.TransportError] = field(default_factory=list, repr=False)
 
 
 class ProbeSession:
@@ -224,11 +225,12 @@ class ProbeSession:
             flood.sent.append(sent)
             if index == flood.throttled_at:
                 flood.throttled = sent
-        if follow_up is not None and flood.raw is not None:
-            content = _encode(follow_up.body)
+        for body, raw in zip(follow_up.bodies if follow_up else (), flood.raws, strict=False):
+            content = _encode(body)
             request = self._build(operation, self._headers(follow_up.auth, "application/json"), content)
-            flood.follow_up = self._record(operation, request, content, follow_up.body, flood.raw,
-                                           acknowledge=follow_up.acknowledge)
+            flood.follow_ups.append(self._record(operation, request, content, body, raw,
+                                                 acknowledge=follow_up.acknowledge))
+        flood.follow_up = flood.follow_ups[0] if flood.follow_ups else None
         return flood
 
     def _follow(self, operation: Operation, follow_up: FollowUp, throttled: httpx.Response, flood: Flood) -> None:
@@ -246,11 +248,12 @@ class ProbeSession:
                 return
             self.waits.take(wait)
         flood.waited = wait
-        request = self._build(operation, self._headers(follow_up.auth, "application/json"), _encode(follow_up.body))
-        try:
-            flood.raw = self._http.send(request)
-        except httpx.TransportError as error:
-            flood.raw = error
+        headers = self._headers(follow_up.auth, "application/json")
+        for request in [self._build(operation, headers, _encode(body)) for body in follow_up.bodies]:
+            try:
+                flood.raws.append(self._http.send(request))
+            except httpx.TransportError as error:
+                flood.raws.append(error)
 
     def _record(self, operation: Operation, request: httpx.Request, content: bytes, body: Any,
                 answer: httpx.Response | httpx.TransportError, *, acknowledge: bool = True) -> Sent:

@@ -40,9 +40,12 @@ def test_every_check_is_silent_on_a_correct_variant(variant: Variant) -> None:
 def test_load_throughput_and_throttle_pass_on_a_correct_variant(variant: Variant, tmp_path: Path) -> None:
     config = variant.target_config(TOKEN)
     with running_target(config, make_app=variant.make_app) as running:
-        # the latency objective loosened: the choices under test do not touch latency, a busy CI machine does
+        # the latency objective loosened: the choices under test do not touch latency, a busy CI machine does;
+        # so the errors one for the staging blip: 0.5 % of a 2 s run's 90 paced requests is 2 or more (over
+        # the default 1 %) in one run of 13, a statistic no run this short can hold (the contract judges the 503)
+        objectives = "p95<10s,errors<=5%" if variant.name == "transient_503" else "p95<10s"
         throughput, report = harness_load("--base-url", running.base_url, "--run-time", "2s", "--users", "2",
-                                          "--batch-size", "50", "--slo", "p95<10s", cwd=tmp_path)
+                                          "--batch-size", "50", "--slo", objectives, cwd=tmp_path)
         assert throughput.returncode == 0, f"{variant.choice}: {report and report['breaches']} {throughput.stderr}"
     if variant.name not in THROTTLE_SENSITIVE:
         return
