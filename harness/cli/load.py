@@ -17,6 +17,7 @@ from harness.cli.options import (
     BaselineFile,
     BaseUrl,
     MaxAnswerBytes,
+    MaxRetryWait,
     OtherToken,
     ReportDir,
     SpecOption,
@@ -154,6 +155,7 @@ def load(
                                                    show_default=False)] = None,
     timeout: Timeout = Limits.request_seconds,
     max_answer_bytes: MaxAnswerBytes = Limits.max_answer_bytes,
+    max_retry_wait: MaxRetryWait = Limits.max_retry_wait,
     spec: SpecOption = None,
     report_dir: ReportDir = Path("reports/load"),
     baseline: BaselineFile = None,
@@ -198,7 +200,8 @@ def load(
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
                           batch_size=batch_size, extra=tuple(ctx.args), abort_rules=abort_rules,
                           account_id=account_id, tag_dimension=tag_dimension, web_port=free_port() if web else None,
-                          limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes))
+                          limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes,
+                                        max_retry_wait=max_retry_wait))
     loaded = load_spec(spec)
     _check_destination(loaded, account_id, tag_dimension)
     if dry_run:
