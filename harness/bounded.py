@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import time
+import urllib.request
 import zlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
+import anyio
 import httpcore
 import httpx
 
@@ -170,14 +172,75 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-class _DeadlineTransport(httpx.HTTPTransport):
-    """httpx's own transport (its error mapping included) over a connection pool whose reads see the deadline."""
+_HTTPCORE_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout), (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout), (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.ConnectError, httpx.ConnectError), (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError), (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.TimeoutException, httpx.TimeoutException), (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProtocolError, httpx.ProtocolError))
+
+
+@contextlib.contextmanager
+def _as_httpx_errors(request: httpx.Request) -> Iterator[None]:
+    """httpcore's errors as the httpx errors every caller catches (the same mapping httpx's own transport makes)."""
+    try:
+        yield
+    except tuple(core for core, _ in _HTTPCORE_ERRORS) as error:
+        kind = next(mapped for core, mapped in _HTTPCORE_ERRORS if isinstance(error, core))
+        raise kind(str(error), request=request) from error
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Any, request: httpx.Request) -> None:
+        self._stream, self._request = stream, request
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors(self._request):
+            yield from self._stream
+
+    def close(self) -> None:
+        if hasattr(self._stream, "close"):
+            self._stream.close()
+
+
+class _DeadlineTransport(httpx.BaseTransport):
+    """A transport of our own over httpcore's public API: connection pools whose every socket operation sees the
+    request's deadline (``_DeadlineBackend``), direct or through the proxy the environment names
+    (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``), as httpx's own would."""
 
     def __init__(self) -> None:
-        super().__init__()
-        # httpx takes no network backend, so its pool is rebuilt with one (httpx 0.28's attribute; pinned)
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(),
-                                             network_backend=_DeadlineBackend())
+        self._ssl = httpx.create_ssl_context()
+        self._direct = httpcore.ConnectionPool(ssl_context=self._ssl, network_backend=_DeadlineBackend())
+        self._proxies: dict[str, httpcore.HTTPProxy] = {}
+        self._environment = urllib.request.getproxies()
+
+    def _pool(self, url: httpx.URL) -> httpcore.ConnectionPool | httpcore.HTTPProxy:
+        proxy = self._environment.get(url.scheme) or self._environment.get("all")
+        if not proxy or urllib.request.proxy_bypass(url.host):
+            return self._direct
+        if proxy not in self._proxies:
+            self._proxies[proxy] = httpcore.HTTPProxy(proxy_url=proxy, ssl_context=self._ssl,
+                                                      network_backend=_DeadlineBackend())
+        return self._proxies[proxy]
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        core = httpcore.Request(method=request.method,
+                                url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
+                                                 port=request.url.port, target=request.url.raw_path),
+                                headers=request.headers.raw, content=request.stream, extensions=request.extensions)
+        with _as_httpx_errors(request):
+            answer = self._pool(request.url).handle_request(core)
+        return httpx.Response(answer.status, headers=answer.headers, stream=_Body(answer.stream, request),
+                              extensions=answer.extensions)
+
+    def close(self) -> None:
+        self._direct.close()
+        for proxy in self._proxies.values():
+            proxy.close()
 
 
 _DROPPED_ON_READ = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -210,7 +273,45 @@ class BoundedClient(httpx.Client):
                               request=request) from None
         finally:
             _DEADLINE.reset(bound)
-        headers = [(name, SCRUBBER.scrub(value)) for name, value in response.headers.multi_items()
-                   if name.lower() not in _DROPPED_ON_READ]
-        return httpx.Response(response.status_code, headers=headers, content=body, request=request,
-                              extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")})
+        return _read(response, body, request)
+
+
+def _read(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
+    """The answer as callers get it: its body read (capped, inflated), its headers scrubbed."""
+    headers = [(name, SCRUBBER.scrub(value)) for name, value in response.headers.multi_items()
+               if name.lower() not in _DROPPED_ON_READ]
+    return httpx.Response(response.status_code, headers=headers, content=body, request=request,
+                          extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")})
+
+
+class BoundedAsyncClient(httpx.AsyncClient):
+    """The asynchronous ``BoundedClient``: one deadline for the whole exchange (``anyio.fail_after``), the
+    answer read within the cap, no redirect followed; httpx's own transport, so the environment's proxies apply."""
+
+    def __init__(self, bounds: Limits | None = None, **options: Any) -> None:
+        self.bounds = bounds or limits()
+        options.setdefault("timeout", self.bounds.request_seconds)
+        super().__init__(follow_redirects=False, **options)
+
+    async def send(self, request: httpx.Request, *, stream: bool = False, auth: Any = httpx.USE_CLIENT_DEFAULT,
+                   follow_redirects: Any = httpx.USE_CLIENT_DEFAULT) -> httpx.Response:
+        cap = self.bounds.max_answer_bytes
+        try:
+            with anyio.fail_after(self.bounds.request_seconds):
+                response = await super().send(request, stream=True, auth=auth, follow_redirects=False)
+                try:
+                    raw, size = [], 0
+                    async for chunk in response.aiter_raw():  # the raw bytes, at most one past the cap
+                        raw.append(chunk[: cap + 1 - size])
+                        size += len(raw[-1])
+                        if size > cap:
+                            break
+                finally:
+                    await response.aclose()
+        except (TimeoutError, httpx.TimeoutException):
+            raise httpx.ReadTimeout(f"no complete answer within {self.bounds.request_seconds:g}s",
+                                    request=request) from None
+        body = read_capped(raw, response.headers.get("content-encoding"), cap)
+        if size > cap and len(body) <= cap:  # over the cap on the wire already: larger than the cap, whatever it is
+            body += b" " * (cap + 1 - len(body))
+        return _read(response, body, request)

@@ -21,7 +21,7 @@ import msgspec
 
 from harness import retry_after
 from harness.answers import BodyProblem, read_body
-from harness.bounded import BoundedClient, limits
+from harness.bounded import BoundedAsyncClient, BoundedClient, limits
 from harness.outcomes import (
     Accepted,
     MalformedResponse,
@@ -245,7 +245,10 @@ class AsyncIngestClient(_ClientBase):
                  transport: httpx.AsyncBaseTransport | None = None,
                  headers: Mapping[str, str] | None = None) -> None:
         super().__init__(base_url, token, spec=spec, retry=retry)
-        self._http = httpx.AsyncClient(transport=transport, **self._options(timeout, headers))
+        options = self._options(timeout, headers)
+        # bounded like the synchronous client (harness.bounded); a mock's transport is ours
+        self._http = (httpx.AsyncClient(transport=transport, **options) if transport is not None
+                      else BoundedAsyncClient(replace(limits(), request_seconds=timeout), **options))
 
     async def ingest(self, event: Mapping[str, Any]) -> Outcome:
         return await self.send(*self._single(event))

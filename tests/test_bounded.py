@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import http.server
+import threading
 import time
 import zlib
 
 import httpx
 import pytest
 
-from harness.bounded import BoundedClient, WaitBudget, read_capped
+from harness.bounded import BoundedAsyncClient, BoundedClient, WaitBudget, read_capped
 from harness.limits import Limits
 from tests.hostile.server import HostileServer
 
@@ -70,3 +73,80 @@ def test_waits_are_capped_each_and_together() -> None:
     waits.take(0.01)
     waits.spent = 2.5
     assert not waits.allows(1)  # past the run's budget
+
+
+class _Proxy:
+    """A forward proxy on loopback that answers every request itself, saying which URL it was asked for; or
+    never answers (``silent``)."""
+
+    def __init__(self, silent: bool = False) -> None:
+        seen: list[str] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                seen.append(self.path)
+                if silent:
+                    time.sleep(5)
+                    return
+                body = f"proxied {self.path}".encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.seen = seen
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_proxy_the_environment_names_is_used_and_bounded_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    proxy, silent = _Proxy(), _Proxy(silent=True)
+    try:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        with BoundedClient(Limits(request_seconds=2)) as client:
+            answer = client.get("http://127.0.0.2:9/ingest")  # nothing listens there: only the proxy answers
+        assert answer.text == "proxied http://127.0.0.2:9/ingest" and proxy.seen == ["http://127.0.0.2:9/ingest"]
+        monkeypatch.setenv("NO_PROXY", "127.0.0.2")
+        with BoundedClient(Limits(request_seconds=2)) as client, pytest.raises(httpx.ConnectError):
+            client.get("http://127.0.0.2:9/ingest")  # bypassed: straight to a closed port
+        monkeypatch.delenv("NO_PROXY")
+        monkeypatch.setenv("HTTP_PROXY", silent.url)
+        started = time.monotonic()
+        with BoundedClient(Limits(request_seconds=1)) as client, pytest.raises(httpx.TimeoutException):
+            client.get("http://127.0.0.2:9/ingest")
+        assert time.monotonic() - started < 3
+    finally:
+        proxy.close()
+        silent.close()
+
+
+@pytest.mark.parametrize("behaviour", ["slow_body", "never_answers", "huge_body", "gzip_bomb", "redirect_elsewhere"])
+def test_the_async_client_is_bounded_alike(behaviour: str) -> None:
+    """The asynchronous client (AsyncIngestClient's) keeps the same deadline, cap and no-redirect rule."""
+
+    async def post(url: str) -> httpx.Response:
+        async with BoundedAsyncClient(Limits(request_seconds=1.5, max_answer_bytes=CAP)) as http:
+            return await http.post(f"{url}/ingest", content=b"{}")
+
+    with HostileServer(behaviour) as server:
+        started = time.monotonic()
+        if behaviour in ("slow_body", "never_answers"):
+            with pytest.raises(httpx.TimeoutException, match=r"no complete answer within 1.5s"):
+                asyncio.run(post(server.base_url))
+            assert time.monotonic() - started < 4
+        elif behaviour == "redirect_elsewhere":
+            assert asyncio.run(post(server.base_url)).status_code == 307
+            assert server.other is not None and server.other.requests == 0
+        else:
+            assert len(asyncio.run(post(server.base_url)).content) == CAP + 1
