@@ -41,3 +41,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         spec = load_spec()
         cases = [(op_id, status) for op_id, op in spec.operations.items() for status in op.statuses]
         metafunc.parametrize("documented_answer", cases, ids=[f"{o}-{s}" for o, s in cases])
+
+
+# The longest modules, measured (pytest --durations=0; each a few minutes of work on a CI worker). CI runs
+# modules whole on 4 workers (--dist loadscope) in the order they are collected: these go first, so the last
+# module a worker takes is a short one, and no worker is left running a long one alone at the end.
+LONGEST_FIRST = ("tests/hostile/test_hostile_servers.py", "tests/contract/test_variants.py",
+                 "tests/test_whole_api_document.py", "tests/load/test_throttle_onset.py", "tests/sdk/test_drivers.py",
+                 "tests/load/test_throttle_faults.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: every module stays whole and in its own order
