@@ -34,7 +34,7 @@ from harness.load.users import IngestionUser
 SCENARIO = Scenario(users=1, distributable=False, ends_itself=True, options=(
     Option("--expect-quota", DOCUMENTED_QUOTA, "Documented quota, requests/s"),
     Option("--tolerance", 0.1, "Allowed onset error, as a fraction of the quota"),
-    Option("--steps", "0.5,0.9,1.1,1.5,2", "Offered rates, as factors of the quota"),
+    Option("--steps", "0.5,0.9,1.1,1.5,2", "Offered rates, as factors of the quota", kind="numbers"),
     Option("--step-seconds", 5.0, "Length of each step"),
     Option("--rest-seconds", 2.0, "Pause between steps (bucket refill)"),
     Option("--quota-operation", "ingest", "Operation whose quota is stepped through", ("ingest", "ingestBatch")),

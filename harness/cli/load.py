@@ -173,6 +173,7 @@ def load(
     """
     chosen = find_scenario(scenario)
     refuse_target_override(ctx.args)
+    chosen.check_options(ctx.args)
     if worker:
         assert chosen.path is not None
         run_worker(chosen.path, master_host, master_port, token)

@@ -32,10 +32,28 @@ class Option:
     default: Default
     help: str
     choices: tuple[str, ...] = ()
+    kind: str = ""  # "numbers": a comma-separated list of numbers (the default's type otherwise)
 
     @property
     def dest(self) -> str:
         return self.flag.lstrip("-").replace("-", "_")
+
+    def check(self, value: str) -> None:
+        """A ``ConfigError`` naming the option when ``value`` is not one the locustfile can read."""
+        try:
+            if self.kind == "numbers":
+                if not all(float(part) > 0 for part in value.split(",")):
+                    raise ValueError
+            elif self.choices:
+                if value not in self.choices:
+                    raise ValueError
+            else:
+                type(self.default)(value)
+        except ValueError:
+            wanted = ("positive numbers separated by commas" if self.kind == "numbers" else
+                      f"one of {', '.join(self.choices)}" if self.choices else
+                      {"float": "a number", "int": "a whole number"}.get(type(self.default).__name__, "a value"))
+            raise ConfigError(f"{self.flag} {value!r}: give {wanted}, e.g. {self.default}") from None
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,19 @@ class Scenario:
                                     help=option.help, **extra)
 
         events.init_command_line_parser.add_listener(add_arguments)
+
+    def check_options(self, arguments: tuple[str, ...] | list[str]) -> None:
+        """The scenario's own options among ``arguments`` (passed through to Locust), each checked here: a value
+        the locustfile could not read is one line before Locust starts, not an error inside it."""
+        for index, argument in enumerate(arguments):
+            flag, _, inline = argument.partition("=")
+            option = next((option for option in self.options if option.flag == flag), None)
+            if option is None:
+                continue
+            value = inline if inline else arguments[index + 1] if index + 1 < len(arguments) else None
+            if value is None:
+                raise ConfigError(f"{flag} needs a value, e.g. {flag} {option.default}")
+            option.check(value)
 
     def describe(self) -> str:
         options = ", ".join(f"{o.flag} ({o.default})" for o in self.options)

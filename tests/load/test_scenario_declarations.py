@@ -50,3 +50,21 @@ def test_load_help_lists_each_scenario_with_its_own_options() -> None:
                             timeout=60, check=False, env={"COLUMNS": "200", "PATH": ""})
     assert result.returncode == 0, result.stderr
     assert "throttle: Throttle onset" in result.stdout and "--expect-quota (50.0)" in result.stdout
+
+
+@pytest.mark.parametrize(("name", "arguments", "said"), [
+    ("throttle", ("--steps", "abc"), "--steps 'abc': give positive numbers separated by commas"),
+    ("throttle", ("--steps=0.5,-1",), "--steps '0.5,-1': give positive numbers"),
+    ("throttle", ("--quota-operation", "bad"), "--quota-operation 'bad': give one of ingest, ingestBatch"),
+    ("mixed", ("--single-share", "x"), "--single-share 'x': give a number"),
+    ("throttle", ("--step-seconds",), "--step-seconds needs a value"),
+])
+def test_a_scenario_option_the_locustfile_cannot_read_is_one_line_before_locust_starts(
+        name: str, arguments: tuple[str, ...], said: str, tmp_path: Path) -> None:
+    """Before this, ``--steps abc`` raised in the scenario's task again and again, and Locust never stopped."""
+    with pytest.raises(HarnessError, match=said.replace("(", r"\(")):
+        scenario(name).check_options(arguments)
+    scenario(name).check_options(("--steps", "0.5,1.5", "--users", "2"))  # readable ones, and others' options, pass
+    result = subprocess.run([sys.executable, "-m", "harness", "load", "--scenario", name, "--dry-run", *arguments],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr
