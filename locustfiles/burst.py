@@ -9,7 +9,7 @@ from locust import LoadTestShape, task
 from harness.load.scenarios import Option, Scenario
 from harness.load.users import IngestionUser
 
-SCENARIO = Scenario(users=20, options=(
+SCENARIO = Scenario(users=20, sends=("ingest",), options=(
     Option("--burst-users", 20, "Users during a spike"),
     Option("--burst-seconds", 5.0, "Length of a spike"),
     Option("--idle-seconds", 5.0, "Pause between spikes"),

@@ -11,7 +11,7 @@ from locust import task
 from harness.load.scenarios import Option, Scenario
 from harness.load.users import IngestionUser
 
-SCENARIO = Scenario(users=8, quota_paced=True,
+SCENARIO = Scenario(users=8, quota_paced=True, sends=("ingest", "ingestBatch"), share_option="--single-share",
                     options=(Option("--single-share", 0.8, "Share of requests sent to /ingest"),))
 SCENARIO.register()
 

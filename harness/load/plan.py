@@ -23,6 +23,7 @@ from harness.load.runner import LoadOptions
 from harness.load.scenarios import Scenario
 from harness.load.scenarios import scenario as find_scenario
 from harness.spec import Spec
+from harness.trail import run_id
 
 DRAIN_FACTOR = 3  # a throttle step's drain sends at most three seconds' quota (locustfiles/throttle.py)
 
@@ -69,7 +70,7 @@ class Plan:
 
 def body_sizes(spec: Spec, batch_size: int, account_id: str | None, tag: tuple[str, str] | None) -> dict[str, int]:
     """Bytes of one request body per operation, as the load users build them."""
-    factory = EventFactory(spec, namespace="20261130-000000-0000-000000", account_id=account_id, tag=tag)
+    factory = EventFactory(spec, namespace=f"{run_id()}-000000", account_id=account_id, tag=tag)  # as the users
     return {spec.single.operation_id: len(msgspec.json.encode(factory.single_body())),
             spec.batch.operation_id: len(msgspec.json.encode(factory.batch_body(batch_size)))}
 
@@ -117,13 +118,11 @@ def make_plan(options: LoadOptions, spec: Spec, destination: str, *, tag: tuple[
 
 
 def _mix(scenario: Scenario, options: LoadOptions, spec: Spec) -> dict[str, float]:
-    """Which operations the scenario sends, and each one's share of the requests."""
-    if scenario.name == "mixed":
-        single = float(_option(scenario, options.extra, "--single-share"))
-        return {spec.single.operation_id: single, spec.batch.operation_id: 1 - single}
-    if scenario.name == "burst":
-        return {spec.single.operation_id: 1.0}
-    return {spec.batch.operation_id: 1.0}
+    """Which operations the scenario sends, and each one's share of the requests (its declaration says)."""
+    named = {"ingest": spec.single.operation_id, "ingestBatch": spec.batch.operation_id}
+    first = float(_option(scenario, options.extra, scenario.share_option)) if scenario.share_option else 1.0
+    shares = [first, 1 - first] if len(scenario.sends) == 2 else [1.0]
+    return {named[operation]: share for operation, share in zip(scenario.sends, shares, strict=True)}
 
 
 def _throttle_steps(scenario: Scenario, options: LoadOptions, spec: Spec, step: Step,

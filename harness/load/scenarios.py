@@ -61,6 +61,8 @@ class Scenario:
     users: int = 4  # default closed-loop users
     distributable: bool = True  # False: one process's schedule (the throttle pacer)
     quota_paced: bool = False  # True: measures throughput, so its arrival rate defaults to POLITE_SHARE x quota
+    sends: tuple[str, ...] = ("ingestBatch",)  # the operations its requests go to (the plan of --dry-run)
+    share_option: str = ""  # the option giving the first operation's share of requests, when it sends two
     ends_itself: bool = False  # True: the scenario quits when done; --run-time only bounds it
     options: tuple[Option, ...] = ()
     name: str = field(default="", compare=False)  # the locustfile's stem, filled in when read
