@@ -5,7 +5,9 @@ capability probes included, which no hook reaches), follows redirects in
 those probes, and its ``rate-limit: auto`` sleeps up to 60 s, three times per
 case, with no budget for the run. Inside :func:`guarded`, every ``requests``
 session schemathesis makes (``schemathesis.engine.context.make_session``,
-wrapped for the block) gets:
+wrapped for the block: schemathesis has no hook on the sessions its engine
+makes, so this is the harness's one reach into a library's internals, and
+``tests/contract/test_library_reach.py`` fails when a release changes it) gets:
 
 - a response hook that reads the body with :func:`harness.bounded.read_capped`
   (cut at the cap, inflated within it) and gives up at the request's deadline

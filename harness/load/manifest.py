@@ -2,10 +2,13 @@
 
 A shared staging keeps what a run sends; with this file its team can exclude
 or purge exactly that. Each Locust process streams its acknowledged ids into
-its own gzip file as answers arrive (memory stays flat however many millions
-of events the run sends); after the run the harness joins the parts into one
-``manifest.tsv.gz`` (gzip members concatenate into one valid file) and
-counts its lines per operation and tenant, reading it as a stream.
+its own gzip part as answers arrive (memory stays flat however many millions
+of events the run sends). A full batch from a template (``IdPattern``: the
+same bases, a new number per batch) is one short line in its part, not a
+thousand: the load generator's hot path stays as cheap as plain Locust's
+(benchmarks/loadgen.py). After the run the harness expands the parts into one
+``manifest.tsv.gz``, as a stream, and counts its lines per operation and
+tenant on the way.
 
 One line per event, tab-separated: ``operation``, ``tenant`` (``token`` or
 ``other``: never the token itself), ``id``, ``state``: ``acknowledged``, or
@@ -17,15 +20,40 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
+import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 MANIFEST = "manifest.tsv.gz"
 PART_GLOB = "manifest-part-*.tsv.gz"
 ACKNOWLEDGED, UNCERTAIN = "acknowledged", "uncertain"
+# a part's records: a pattern's bases (once), a batch of a pattern, one event's id
+PATTERN, BATCH, EVENT = "P", "B", "I"
+
+
+@dataclass(frozen=True, eq=False)
+class IdPattern:
+    """The ids of a batch template: batch number ``n`` holds ``{base}-{n:010x}`` for each base, in order."""
+
+    bases: tuple[str, ...]
+
+    def ids(self, number: int) -> list[str]:
+        return [f"{base}-{number:010x}" for base in self.bases]
+
+    def id(self, index: int, number: int) -> str:
+        """The id of event ``index`` of batch ``number``."""
+        return f"{self.bases[index]}-{number:010x}"
+
+
+@dataclass(frozen=True)
+class PatternBatch:
+    """The ids of one batch made from a pattern, told by its number."""
+
+    pattern: IdPattern
+    number: int
 
 
 def part_path(directory: Path) -> Path:
@@ -33,49 +61,109 @@ def part_path(directory: Path) -> Path:
     return directory / f"manifest-part-{os.getpid()}.tsv.gz"
 
 
+FLUSH_SECONDS = 1.0  # a part is made readable this often: a process killed mid-run loses at most this much
+
+
 class ManifestWriter:
-    """Opened on the first acknowledged event, so a process that sends nothing (the master) writes nothing."""
+    """Opened on the first acknowledged event, so a process that sends nothing (the master) writes nothing.
+
+    A compressor holds what it was given until its block is full, which for
+    a part of one-line batches can be the whole run; so the part is flushed
+    every ``FLUSH_SECONDS`` and when the run stops. A Locust worker its master
+    interrupts on the way out never closes its part, and loses no more than
+    that. An answer that arrives after the part was closed is appended in a
+    member of its own, flushed at once (gzip members concatenate).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._file: TextIO | None = None
+        self._flushed = time.monotonic()
+        self._closed_once = False
+        self._patterns: dict[int, int] = {}  # id() of each pattern written -> its number in this part
+        self._kept: list[IdPattern] = []  # the patterns themselves, so that no id() is reused while the part is open
 
-    def add(self, operation: str, tenant: str, ids: Iterable[str], state: str = ACKNOWLEDGED) -> None:
+    def add(self, operation: str, tenant: str, ids: Iterable[str] | PatternBatch, state: str = ACKNOWLEDGED,
+            excluded: frozenset[str] = frozenset()) -> None:
+        """Acknowledged ids, but those in ``excluded`` (a 207's named rejections)."""
+        file = self._open()
+        if isinstance(ids, PatternBatch):
+            key = self._pattern_key(file, ids.pattern)
+            # the batch's own ids among those a target named (what it named may be anything, tabs included)
+            dropped = [event_id for event_id in ids.pattern.ids(ids.number) if event_id in excluded] if excluded else []
+            file.write("\t".join((BATCH, operation, tenant, state, str(key), str(ids.number), *dropped)) + "\n")
+        else:
+            prefix, suffix = f"{EVENT}\t{operation}\t{tenant}\t{state}\t", "\n"
+            file.write("".join(prefix + event_id + suffix for event_id in ids if event_id not in excluded))
+        if self._closed_once or time.monotonic() - self._flushed >= FLUSH_SECONDS:
+            self.flush()
+
+    def _open(self) -> TextIO:
         if self._file is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # held open for the whole run (closed on Locust's quit): one stream, flat memory
-            self._file = gzip.open(self.path, "wt", compresslevel=1, encoding="utf-8", newline="\n")  # noqa: SIM115
-        prefix, suffix = f"{operation}\t{tenant}\t", f"\t{state}\n"
-        self._file.write("".join(prefix + event_id + suffix for event_id in ids))
+            # held open for the whole run (closed on Locust's quit): one stream, flat memory; appended to, never
+            # truncated (the harness clears a previous run's parts before it starts)
+            self._file = gzip.open(self.path, "at", compresslevel=1, encoding="utf-8", newline="\n")  # noqa: SIM115
+            self._patterns.clear()  # a new member names its patterns again: each member reads on its own
+        return self._file
+
+    def flush(self) -> None:
+        """What was written so far, readable from the part even if this process never closes it."""
+        if self._file is not None:
+            self._file.flush()
+        self._flushed = time.monotonic()
+
+    def _pattern_key(self, file: TextIO, pattern: IdPattern) -> int:
+        key = self._patterns.get(id(pattern))
+        if key is None:
+            key = self._patterns[id(pattern)] = len(self._kept)
+            self._kept.append(pattern)
+            file.write("\t".join((PATTERN, str(key), *pattern.bases)) + "\n")
+        return key
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+            self._closed_once = True
+
+
+def expand(part: Path) -> Iterator[tuple[str, str, str, list[str]]]:
+    """A part's records as ``(operation, tenant, state, ids)``, up to where a killed process cut it short."""
+    patterns: dict[str, IdPattern] = {}
+    try:
+        with gzip.open(part, "rt", encoding="utf-8", newline="\n") as lines:
+            for line in lines:
+                if not line.endswith("\n"):
+                    return  # the last line, half written
+                kind, *fields = line[:-1].split("\t")
+                if kind == PATTERN:
+                    patterns[fields[0]] = IdPattern(tuple(fields[1:]))
+                elif kind == BATCH:
+                    operation, tenant, state, key, number, *excluded = fields
+                    listed = patterns[key].ids(int(number))
+                    if excluded:
+                        dropped = set(excluded)
+                        listed = [event_id for event_id in listed if event_id not in dropped]
+                    yield operation, tenant, state, listed
+                elif kind == EVENT:
+                    operation, tenant, state, event_id = fields
+                    yield operation, tenant, state, [event_id]
+    except (OSError, EOFError, ValueError, KeyError):  # a part cut short by a killed process: up to the cut
+        return
 
 
 def join_parts(directory: Path) -> dict[str, int]:
-    """Join the processes' parts into ``manifest.tsv.gz``; the count of lines per ``operation/tenant/state``."""
+    """Expand the processes' parts into ``manifest.tsv.gz``; the count of lines per ``operation/tenant/state``."""
     parts = sorted(directory.glob(PART_GLOB))
-    target = directory / MANIFEST
-    with target.open("wb") as joined:
+    counts: Counter[str] = Counter()
+    with gzip.open(directory / MANIFEST, "wt", compresslevel=1, encoding="utf-8", newline="\n") as joined:
         for part in parts:
-            with part.open("rb") as source:
-                shutil.copyfileobj(source, joined)
+            for operation, tenant, state, listed in expand(part):
+                joined.write("".join(f"{operation}\t{tenant}\t{event_id}\t{state}\n" for event_id in listed))
+                counts[f"{operation}/{tenant}/{state}"] += len(listed)
     for part in parts:
         part.unlink()
-    return count(target)
-
-
-def count(path: Path) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    try:
-        with gzip.open(path, "rt", encoding="utf-8", newline="\n") as lines:
-            for line in lines:
-                operation, tenant, _, state = line.rstrip("\n").split("\t")
-                counts[f"{operation}/{tenant}/{state}"] += 1
-    except (OSError, EOFError, ValueError):  # a part cut short by a killed process: counted up to the cut
-        pass
     return dict(sorted(counts.items()))
 
 

@@ -15,7 +15,7 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from locust.runners import MasterRunner, WorkerRunner
 from harness.facts import THROTTLED
 from harness.load import summary as summary_file
 from harness.load.abort import AbortRule, Breach, LiveWindow, parse_rules
-from harness.load.manifest import ACKNOWLEDGED, UNCERTAIN, ManifestWriter, part_path
+from harness.load.manifest import ACKNOWLEDGED, UNCERTAIN, ManifestWriter, PatternBatch, part_path
 from harness.load.slo import PERCENTILES
 from harness.load.summary import TENANT, LoadSummary, ScenarioVerdict, Step, Window
 from harness.redaction import SCRUBBER, clip
@@ -167,14 +167,12 @@ class Recorder:
         self.tally.acknowledged_seen += 1
         self.tally.keep((tenant, event_id), self.tally.acknowledged_seen)
 
-    def stored(self, operation: str, tenant: str, ids: Callable[[], list[str]], rejected: int,
+    def stored(self, operation: str, tenant: str, ids: Sequence[str] | PatternBatch, rejected: int,
                named: frozenset[str]) -> None:
         """An acknowledgement's events into the manifest: all but those a 207 named as rejected; when it rejected
         events without naming them, the rest are ``uncertain``."""
-        if self.manifest is None:
-            return
-        listed = [event_id for event_id in ids() if event_id not in named] if named else ids()
-        self.manifest.add(operation, tenant, listed, UNCERTAIN if rejected > len(named) else ACKNOWLEDGED)
+        if self.manifest is not None:
+            self.manifest.add(operation, tenant, ids, UNCERTAIN if rejected > len(named) else ACKNOWLEDGED, named)
 
     def undocumented(self) -> None:
         self.tally.undocumented += 1
@@ -202,6 +200,8 @@ class Recorder:
         environment.events.worker_report.add_listener(self._merge)
         manifest = getattr(options, "harness_manifest", "")
         self.manifest = ManifestWriter(part_path(Path(manifest))) if manifest else None
+        if self.manifest is not None:  # every user has stopped and its answers are in: readable at once
+            environment.events.test_stop.add_listener(lambda **_: self.manifest and self.manifest.flush())
         environment.events.quit.add_listener(lambda **_: self.write())
         self.rules = parse_rules(getattr(options, "harness_abort", "") or "")
         if self.rules:

@@ -6,6 +6,13 @@ harness's arrival rate (open model, under the quota by default), or closed
 loop with ``--unthrottled``. Answers are judged here: 202 and 207 are
 successes (207 counts only its accepted events), 429 is *throttled* (not a
 failure; its ``Retry-After`` is recorded), anything else is a failure.
+
+The users talk HTTP through geventhttpclient's public ``HTTPClient`` and
+report each request through Locust's own ``request`` event: the way Locust
+documents for a client of one's own. That client never follows a redirect
+(credentials never travel to another host) and hands every status over with
+its body unread, so each answer is read here within the cap; and it costs
+less per request than ``FastHttpUser``'s session (benchmarks/loadgen.py).
 """
 
 from __future__ import annotations
@@ -13,20 +20,24 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import gevent
+import gevent.ssl
 import msgspec
-from locust import FastHttpUser, events
+from geventhttpclient import HTTPClient
+from geventhttpclient.url import URL
+from locust import User, events
+from locust.exception import CatchResponseError
 
 from harness.answers import BodyProblem, read_body
 from harness.bounded import read_capped
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
 from harness.limits import Limits
+from harness.load.manifest import IdPattern, PatternBatch
 from harness.load.pacer import Schedule
-from harness.load.reach import answers_as_they_come, release
 from harness.load.recorder import RECORDER
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
 from harness.load.summary import OTHER_TENANT, TENANT
@@ -59,6 +70,7 @@ for _name in (TOKEN_ENV, OTHER_TOKEN_ENV):
 
 
 SLICE_SECONDS = 0.1  # of a paced user's schedule per task
+READ_BLOCK = 64 * 1024  # bytes an answer is read in (geventhttpclient's default is 4 KiB)
 
 
 class BatchTemplate:
@@ -68,13 +80,15 @@ class BatchTemplate:
     generator's CPU. Here the body is split once where each id ends; a request
     joins the pieces with its own counter (one C-level copy, about 25 µs for
     1000 events), so payloads are prepared off the hot path and still unique.
+    Its ids follow an ``IdPattern``, so the manifest records a batch as its
+    number alone.
     """
 
     _MARK = "\x00ID\x00"
 
     def __init__(self, factory: EventFactory, size: int) -> None:
         events_ = factory.events(size)
-        self.bases = [event[ID_FIELD] for event in events_]
+        self.pattern = IdPattern(tuple(event[ID_FIELD] for event in events_))
         for event in events_:
             event[ID_FIELD] = f"{event[ID_FIELD]}-{self._MARK}"
         marker = msgspec.json.encode(self._MARK)[1:-1]  # the marker as JSON writes it
@@ -93,37 +107,31 @@ class BatchTemplate:
 
     def an_id(self) -> str:
         """The id of one event of the batch ``next`` made last (a different position each time)."""
-        return f"{self.bases[self._count % self.size]}-{self._count:010x}"
-
-    def ids(self, count: int) -> list[str]:
-        """Every event id of batch number ``count``, in order."""
-        return [f"{base}-{count:010x}" for base in self.bases]
+        return self.pattern.id(self._count % self.size, self._count)
 
 
-class IngestionUser(FastHttpUser):
+class IngestionUser(User):
     abstract = True
     concurrency = 50  # requests a user may have in flight (the pacer starts many at once)
 
     def __init__(self, environment: Any) -> None:
-        # set once on the connection pool rather than merged into every request: the hot path stays short.
-        # identity: an answer is read raw and inflated here, within the cap (harness.bounded)
-        self.default_headers = {"Content-Type": "application/json", "Accept-Encoding": "identity",
-                                "Authorization": f"Bearer {os.environ.get(TOKEN_ENV, '')}",
-                                "User-Agent": user_agent("load")}
+        super().__init__(environment)
         options = environment.parsed_options
         self.bounds = Limits(request_seconds=getattr(options, "request_timeout", Limits.request_seconds),
                              max_answer_bytes=getattr(options, "max_answer_bytes", Limits.max_answer_bytes),
                              max_retry_wait=getattr(options, "max_retry_wait", Limits.max_retry_wait))
-        # each socket operation times out on its own; gevent.Timeout in _post bounds the whole request
-        self.network_timeout = self.connection_timeout = self.bounds.request_seconds
-        super().__init__(environment)
-        # never follow a redirect (a 3xx from an ingestion endpoint is an answer the spec does not document,
-        # counted and failed by the default objectives), and read every answer within the cap here
-        answers_as_they_come(self.client.client)
-
-    def fail(self, response: Any, message: str) -> None:
-        """A failure in Locust's statistics, CSV and HTML, with the run's tokens scrubbed from what a target said."""
-        response.failure(clip(message, 500))
+        if not self.host:
+            raise ValueError("no host: give --host (harness load gives the target's base URL)")
+        url = URL(self.host)
+        self.prefix = url.path.rstrip("/")  # a base URL's own path goes before each operation's
+        # identity: an answer is read raw and inflated here, within the cap (harness.bounded); each socket
+        # operation times out on its own, and gevent.Timeout in _post bounds the whole request
+        self.http = HTTPClient.from_url(
+            url, concurrency=self.concurrency, block_size=READ_BLOCK, connection_timeout=self.bounds.request_seconds,
+            network_timeout=self.bounds.request_seconds, ssl_context_factory=gevent.ssl.create_default_context,
+            headers={"Content-Type": "application/json", "Accept-Encoding": "identity",
+                     "Authorization": f"Bearer {os.environ.get(TOKEN_ENV, '')}", "User-Agent": user_agent("load")})
+        self._report = environment.events.request.fire
 
     def on_start(self) -> None:
         options = self.environment.parsed_options
@@ -144,6 +152,7 @@ class IngestionUser(FastHttpUser):
         event is counted, as the target counts it (Locust's --stop-timeout bounds the wait)."""
         if self.schedule is not None:
             self.schedule.join(timeout=self.bounds.request_seconds)
+        self.http.close()
 
     def paced(self, send: Callable[[], object]) -> None:
         """A task's body: a slice of this user's open-model schedule of ``send`` (``--user-rate``), or one
@@ -159,10 +168,10 @@ class IngestionUser(FastHttpUser):
         if events is not None:
             body = msgspec.json.encode(self.factory.batch_body(events=events))
             return self._post(self.spec.batch.path, body, len(events), batch=True, an_id=events[0][ID_FIELD],
-                              ids=lambda: [event[ID_FIELD] for event in events])
+                              ids=[event[ID_FIELD] for event in events])
         body, count = self.template.next(), self.template.count
         return self._post(self.spec.batch.path, body, self.template.size, batch=True, an_id=self.template.an_id(),
-                          ids=lambda: self.template.ids(count))
+                          ids=PatternBatch(self.template.pattern, count))
 
     def send_event(self, token: str | None = None) -> int | None:
         """One event on /ingest, as this run's tenant or as the tenant of ``token``."""
@@ -170,74 +179,80 @@ class IngestionUser(FastHttpUser):
         event = body[self.spec.single.envelope_key]
         headers = {"Authorization": f"Bearer {token}"} if token else None
         return self._post(self.spec.single.path, msgspec.json.encode(body), 1, batch=False, an_id=event[ID_FIELD],
-                          headers=headers, tenant=OTHER_TENANT if token else TENANT, ids=lambda: [event[ID_FIELD]])
+                          headers=headers, tenant=OTHER_TENANT if token else TENANT, ids=[event[ID_FIELD]])
 
     def _post(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None = None,
               headers: dict[str, str] | None = None, tenant: str = TENANT,
-              ids: Callable[[], list[str]] = list) -> int | None:
+              ids: Sequence[str] | PatternBatch = ()) -> int | None:
+        """One request under one total deadline, its answer read within the cap, judged, and reported to Locust's
+        statistics (CSV, HTML, the master's) as a success or a failure with the reason; the status, or None when
+        no answer came."""
         started = time.perf_counter()
-        # an OSError, so geventhttpclient releases the connection and Locust records the failure as its own
+        response: Any = None
+        # an OSError, reported like any other request that got no (complete) answer
         stalled = TimeoutError(f"no complete answer within {self.bounds.request_seconds:g}s")
         try:
             with gevent.Timeout(self.bounds.request_seconds, stalled):
-                return self._exchange(path, body, size, batch=batch, an_id=an_id, headers=headers, tenant=tenant,
-                                      ids=ids)
-        except TimeoutError as error:  # fired outside the client's own calls
-            self.environment.events.request.fire(
-                request_type="POST", name=path, response_time=(time.perf_counter() - started) * 1000,
-                response_length=0, response=None, context={}, exception=error)
-            return None
-
-    def _exchange(self, path: str, body: bytes, size: int, *, batch: bool, an_id: str | None,
-                  headers: dict[str, str] | None, tenant: str, ids: Callable[[], list[str]]) -> int | None:
-        operation = self.spec.batch if batch else self.spec.single
-        started = time.perf_counter()
-        with self.client.post(path, data=body, headers=headers, catch_response=True, stream=True) as response:
-            if not response.status_code:  # no answer: refused, reset, timed out, not HTTP
-                self.fail(response, f"no answer: {getattr(response, 'error', None)!r}")
-                return None
-            try:
+                response = self.http.request("POST", self.prefix + path, body=body, headers=headers)
                 content = self._read(response)
-            except Exception as broken:
-                self.fail(response, f"{response.status_code}: answer broken off: {broken!r}")
-                return response.status_code
-            # with stream=True Locust stops the clock at the headers; the answer counts until its last byte
-            response.request_meta["response_time"] = (time.perf_counter() - started) * 1000
-            response.request_meta["response_length"] = len(content)
-            status = response.status_code
-            if self.bounds.cut(content):
-                RECORDER.malformed()
-                self.fail(response, f"{status}: {self.bounds.too_large()}")
-            elif status in ACKNOWLEDGED:
-                rejected = acknowledgement(self.spec, operation, status, content)
-                if isinstance(rejected, str):
-                    RECORDER.malformed()
-                    self.fail(response, f"{status} breaks the spec: {rejected}")
-                else:
-                    count, named = rejected
-                    if tenant == TENANT:  # the run's figures and accounting are the run's tenant's
-                        RECORDER.accepted(size - count)
-                    if an_id is not None and not count:
-                        RECORDER.acknowledged(an_id, tenant)
-                    RECORDER.stored(operation.operation_id, tenant, ids, count, named)
-                    response.success()
-            elif status == THROTTLED:
-                self.last_retry_after = clip(response.headers.get("Retry-After", "missing"), 40)
-                RECORDER.retry_after(self.last_retry_after)
-                response.success()  # throttled, not failed: counted apart by the recorder
-            else:
-                if not operation.documents(status):
-                    RECORDER.undocumented()
-                self.fail(response, f"{status}: {clip(content.decode('utf-8', 'replace'), 200)}")
+        except Exception as error:  # refused, reset, timed out, not HTTP, broken off: every way of no answer
+            status = response.status_code if response is not None else None
+            words = "no answer" if status is None else f"{status}: answer broken off"
+            self._report_request(path, started, 0, response, f"{words}: {error!r}")
             return status
+        operation = self.spec.batch if batch else self.spec.single
+        failure = self._judge(operation, response, content, size, an_id=an_id, tenant=tenant, ids=ids)
+        self._report_request(path, started, len(content), response, failure)
+        return response.status_code
+
+    def _report_request(self, path: str, started: float, length: int, response: Any, failure: str | None) -> None:
+        """Locust's ``request`` event (its statistics and the harness's recorder), timed to the answer's last byte;
+        a failure's words scrubbed of the run's tokens."""
+        self._report(request_type="POST", name=path, response_time=(time.perf_counter() - started) * 1000,
+                     response_length=length, response=response, context={},
+                     exception=CatchResponseError(clip(failure, 500)) if failure is not None else None)
+
+    def _judge(self, operation: Operation, response: Any, content: bytes, size: int, *, an_id: str | None,
+               tenant: str, ids: Sequence[str] | PatternBatch) -> str | None:
+        """What an answer adds to the run's counts; the words of the failure it is, or None for a success
+        (a 429 is throttled, not failed: the recorder counts it apart)."""
+        status = response.status_code
+        if self.bounds.cut(content):
+            RECORDER.malformed()
+            return f"{status}: {self.bounds.too_large()}"
+        if status in ACKNOWLEDGED:
+            rejected = acknowledgement(self.spec, operation, status, content)
+            if isinstance(rejected, str):
+                RECORDER.malformed()
+                return f"{status} breaks the spec: {rejected}"
+            count, named = rejected
+            if tenant == TENANT:  # the run's figures and accounting are the run's tenant's
+                RECORDER.accepted(size - count)
+            if an_id is not None and not count:
+                RECORDER.acknowledged(an_id, tenant)
+            RECORDER.stored(operation.operation_id, tenant, ids, count, named)
+            return None
+        if status == THROTTLED:
+            self.last_retry_after = clip(header(response, "retry-after") or "missing", 40)
+            RECORDER.retry_after(self.last_retry_after)
+            return None
+        if not operation.documents(status):
+            RECORDER.undocumented()
+        return f"{status}: {clip(content.decode('utf-8', 'replace'), 200)}"
 
     def _read(self, response: Any) -> bytes:
-        """The answer's body within the cap, inflated; an answer cut short releases its connection."""
-        try:  # Locust's stream=True leaves the body unread; iter_content reads it raw
-            return read_capped(response.iter_content(64 * 1024, decode_content=False),
-                               response.headers.get("Content-Encoding"), self.bounds.max_answer_bytes)
+        """The answer's body within the cap, inflated; its connection goes back to the pool when it was read whole,
+        and is closed when it was cut short (geventhttpclient's ``release``)."""
+        try:
+            return read_capped(response, header(response, "content-encoding"), self.bounds.max_answer_bytes)
         finally:
-            release(response)
+            response.release()
+
+
+def header(response: Any, name: str) -> str | None:
+    """One header of a geventhttpclient answer, a repeated one joined as HTTP folds it."""
+    value = response.get(name)
+    return ", ".join(value) if isinstance(value, list) else value
 
 
 def acknowledgement(spec: Spec, operation: Operation, status: int, content: bytes) -> tuple[int, frozenset[str]] | str:

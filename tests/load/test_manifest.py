@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import gzip
 import sqlite3
+import subprocess
+import sys
 import tracemalloc
 import zlib
 from pathlib import Path
 from typing import Any
 
-from harness.load.manifest import ManifestWriter, count, ids, join_parts, part_path
+import pytest
+
+from harness.load.manifest import IdPattern, ManifestWriter, PatternBatch, ids, join_parts, part_path
 from harness.reference import TargetConfig, running_target
 from harness.reference.app import TargetApp
 from harness.reference.store import Decision
@@ -68,19 +71,72 @@ def test_millions_of_ids_stream_through_in_flat_memory(tmp_path: Path) -> None:
     writer = ManifestWriter(part_path(tmp_path))
     batch = [f"20261130-090417-02e2-c671dd-{n}-000000" for n in range(1000)]
     tracemalloc.start()
-    for number in range(2000):  # 2,000,000 ids
+    for number in range(500):  # 500,000 ids, one at a time (a patterned batch is one line: the next test)
         writer.add("ingestBatch", "token", (f"{event_id}{number:04x}" for event_id in batch))
     writer.close()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 4_000_000, peak  # what one batch's lines take, not what the run sent
-    assert join_parts(tmp_path) == {"ingestBatch/token/acknowledged": 2_000_000}
+    assert join_parts(tmp_path) == {"ingestBatch/token/acknowledged": 500_000}
 
 
-def test_a_part_cut_short_by_a_killed_process_is_counted_up_to_the_cut(tmp_path: Path) -> None:
-    path = tmp_path / "cut.tsv.gz"
-    with gzip.open(path, "wt") as file:
-        file.write("".join(f"ingest\ttoken\tid-{n}\tacknowledged\n" for n in range(10000)))
-    path.write_bytes(path.read_bytes()[:-200])
-    counted = count(path)
-    assert 0 < counted.get("ingest/token/acknowledged", 0) < 10000
+def test_a_patterned_batch_is_one_line_in_its_part_and_every_id_in_the_manifest(tmp_path: Path) -> None:
+    """A template's batch is written as its number; joined, the manifest lists its ids as the target got them,
+    less those a 207 named (what a target names that is no id of the batch is ignored, tabs and all)."""
+    pattern = IdPattern(tuple(f"run-7f3a-{n}" for n in range(1000)))
+    writer = ManifestWriter(part_path(tmp_path))
+    tracemalloc.start()
+    for number in range(1, 2001):  # 2,000,000 ids
+        writer.add("ingestBatch", "token", PatternBatch(pattern, number))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    writer.add("ingestBatch", "token", PatternBatch(pattern, 2001), "uncertain",
+               excluded=frozenset({pattern.id(3, 2001), "not\tours\nat all"}))
+    writer.add("ingest", "other", ["single-1"])
+    writer.close()
+    assert peak < 1_000_000, peak
+    assert part_path(tmp_path).stat().st_size < 200_000  # 2,000 batches in a few bytes each
+    assert join_parts(tmp_path) == {"ingest/other/acknowledged": 1, "ingestBatch/token/acknowledged": 2_000_000,
+                                    "ingestBatch/token/uncertain": 999}
+    listed = list(ids(tmp_path / "manifest.tsv.gz"))
+    assert listed[0] == ("ingestBatch", "token", "run-7f3a-0-0000000001", "acknowledged")
+    assert listed[-1000:-1] == [("ingestBatch", "token", event_id, "uncertain")
+                                for event_id in pattern.ids(2001) if event_id != pattern.id(3, 2001)]
+    assert listed[-1] == ("ingest", "other", "single-1", "acknowledged")
+    assert len({event_id for _, _, event_id, _ in listed}) == len(listed)
+
+
+def test_a_part_cut_short_by_a_killed_process_is_joined_up_to_the_cut(tmp_path: Path) -> None:
+    writer = ManifestWriter(part_path(tmp_path))
+    writer.add("ingest", "token", (f"id-{n}" for n in range(10000)))
+    writer.close()
+    part = part_path(tmp_path)
+    part.write_bytes(part.read_bytes()[:-200])
+    counted = join_parts(tmp_path).get("ingest/token/acknowledged", 0)
+    assert 0 < counted < 10000
+    assert len(list(ids(tmp_path / "manifest.tsv.gz"))) == counted
+
+
+INTERRUPTED_WORKER = """
+import os, sys
+from pathlib import Path
+from harness.load.manifest import IdPattern, ManifestWriter, PatternBatch, part_path
+pattern = IdPattern(tuple(f"run-{n}" for n in range(10)))
+writer = ManifestWriter(part_path(Path(sys.argv[1])))
+for number in range(1, 101):
+    writer.add("ingestBatch", "token", PatternBatch(pattern, number))
+writer.flush()  # Locust's test_stop
+if sys.argv[2] == "late":
+    writer.close()  # Locust's quit
+    writer.add("ingestBatch", "token", PatternBatch(pattern, 101))  # an answer after the quit
+writer.add("ingestBatch", "token", PatternBatch(pattern, 999)) if sys.argv[2] == "unflushed" else None
+os._exit(0)  # interrupted: nothing closed, nothing collected
+"""
+
+
+@pytest.mark.parametrize(("how", "expected"), [("stopped", 1000), ("late", 1010), ("unflushed", 1000)])
+def test_a_part_never_closed_keeps_what_was_flushed(tmp_path: Path, how: str, expected: int) -> None:
+    """A worker its master interrupts on the way out never closes its part: what the run's stop flushed is there,
+    and an answer arriving after the part was closed is appended to it, not written over it."""
+    subprocess.run([sys.executable, "-c", INTERRUPTED_WORKER, str(tmp_path), how], check=True, timeout=60)
+    assert join_parts(tmp_path) == {"ingestBatch/token/acknowledged": expected}
