@@ -48,7 +48,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 # module a worker takes is a short one, and no worker is left running a long one alone at the end.
 LONGEST_FIRST = ("tests/hostile/test_hostile_servers.py", "tests/contract/test_variants.py",
                  "tests/test_whole_api_document.py", "tests/load/test_throttle_onset.py", "tests/sdk/test_drivers.py",
-                 "tests/load/test_throttle_faults.py")
+                 "tests/load/test_throttle_faults.py", "tests/test_minimum_versions.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -57,3 +57,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: every module stays whole and in its own order
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The async tests run on asyncio, which AsyncIngestClient waits with (older anyio also tried trio)."""
+    return "asyncio"
