@@ -3,11 +3,19 @@
 Kept apart from ``harness.bounded`` (which enforces them with httpx) so the
 command line can show and take them as option defaults without importing an
 HTTP stack.
+
+They travel one way: the command line makes one ``Limits``; it goes into
+the engine's options, which set it for the process (``harness.bounded.
+use_limits``), where every client and judge reads it (``limits()``). Into a
+Locust process it goes as the flags ``to_locust`` writes and ``from_locust``
+reads back, both from ``LOCUST_FLAGS`` below (the load users declare them
+with ``add_locust_arguments``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 MiB = 1 << 20
 
@@ -31,3 +39,34 @@ class Limits:
     def too_long(self, seconds: float) -> bool:
         """A ``Retry-After`` longer than a run waits: never slept through (the throttling check judges it)."""
         return seconds > self.max_retry_wait
+
+
+# the Locust flag of each bound, with its help: written by harness load, read by the load users
+LOCUST_FLAGS: dict[str, tuple[str, str]] = {
+    "request_seconds": ("--request-timeout",
+                        "Seconds for each request in total: connect, headers and the whole answer"),
+    "max_answer_bytes": ("--max-answer-bytes",
+                         "Largest answer read (decompressed); a larger one is a failure, read no further"),
+    "max_retry_wait": ("--max-retry-wait",
+                       "Longest Retry-After a scenario waits out; a longer one is never slept through"),
+    "retry_wait_budget": ("--retry-wait-budget", "Seconds of Retry-After waits a run spends in all"),
+}
+
+
+def to_locust(bounds: Limits) -> list[str]:
+    """The bounds as the Locust flags ``from_locust`` reads back."""
+    return [part for name, (flag, _) in LOCUST_FLAGS.items() for part in (flag, f"{getattr(bounds, name)!r}")]
+
+
+def from_locust(options: Any) -> Limits:
+    """The bounds of a Locust process, from its parsed options (the defaults where a flag is absent)."""
+    return Limits(**{name: getattr(options, flag[2:].replace("-", "_"), getattr(Limits, name))
+                     for name, (flag, _) in LOCUST_FLAGS.items()})
+
+
+def add_locust_arguments(parser: Any) -> None:
+    """Declare the bounds' flags on Locust's argument parser."""
+    for field in fields(Limits):
+        flag, text = LOCUST_FLAGS[field.name]
+        kind = int if field.type in ("int", int) else float
+        parser.add_argument(flag, type=kind, default=field.default, help=text)

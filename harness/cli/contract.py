@@ -21,6 +21,7 @@ from harness.cli.options import (
     Timeout,
     Token,
     WriteBaseline,
+    bounds,
 )
 from harness.contract.registry import names as check_names
 from harness.durations import parse_duration
@@ -81,11 +82,11 @@ def contract(
         raise typer.BadParameter(str(error), param_hint="--time-budget") from None
     load_spec(spec)
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
-    bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
+    limits = bounds(timeout, max_answer_bytes, max_retry_wait)
     with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,
                  max_body_bytes=max_body_bytes, allow_production=allow_production, second_tenant=True) as target:
         options = ContractOptions(spec_path=spec, max_examples=max_examples, seed=seed, checks=selected,
-                                  unauth_budget=unauth_budget(target.base_url, unauth_budget_), limits=bounds,
+                                  unauth_budget=unauth_budget(target.base_url, unauth_budget_), limits=limits,
                                   time_budget=seconds)
         announce(f"contract suite against {target.label}", target.cautions)
         with progress_bar(err) as on_progress:

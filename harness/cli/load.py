@@ -24,6 +24,7 @@ from harness.cli.options import (
     Timeout,
     Token,
     WriteBaseline,
+    bounds,
 )
 from harness.durations import parse_duration
 from harness.errors import ConfigError
@@ -201,8 +202,7 @@ def load(
                           master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
                           batch_size=batch_size, extra=tuple(ctx.args), abort_rules=abort_rules,
                           account_id=account_id, tag_dimension=tag_dimension, web_port=free_port() if web else None,
-                          limits=Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes,
-                                        max_retry_wait=max_retry_wait))
+                          limits=bounds(timeout, max_answer_bytes, max_retry_wait))
     loaded = load_spec(spec)
     _check_destination(loaded, account_id, tag_dimension)
     if dry_run:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from harness.limits import Limits
+
 BaseUrl = Annotated[str | None, typer.Option(
     envvar="HARNESS_BASE_URL", help="Target to test; the embedded reference target when unset.",
     show_default=False)]
@@ -37,3 +39,8 @@ BaselineFile = Annotated[Path | None, typer.Option(
 WriteBaseline = Annotated[Path | None, typer.Option(
     "--write-baseline", help="Write this run's findings as a baseline file (keeping the reasons and expiry dates "
                              "of --baseline's entries).", show_default=False)]
+
+
+def bounds(timeout: float, max_answer_bytes: int, max_retry_wait: float) -> Limits:
+    """The run's one ``Limits``, from the bound options every command that talks to a target takes alike."""
+    return Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)

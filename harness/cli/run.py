@@ -21,11 +21,12 @@ from harness.cli.options import (
     Timeout,
     Token,
     WriteBaseline,
+    bounds,
 )
 from harness.limits import Limits
 
 
-def dry_run_plans(plan: Any, bounds: Limits, spec: Any, base_url: str | None, allow_production: bool,
+def dry_run_plans(plan: Any, limits: Limits, spec: Any, base_url: str | None, allow_production: bool,
                   other_tenant: bool, report_dir: Path) -> None:
     """Each load stage's plan (in its folder's plan.json), and a line for each stage that sends no load."""
     from harness.cli.plan import show_plan  # noqa: PLC0415
@@ -33,7 +34,7 @@ def dry_run_plans(plan: Any, bounds: Limits, spec: Any, base_url: str | None, al
 
     for stage in stages():
         if isinstance(stage, LoadStage):
-            show_plan(stage.options(plan, bounds), spec, base_url, allow_production, other_tenant,
+            show_plan(stage.options(plan, limits), spec, base_url, allow_production, other_tenant,
                       report_dir / stage.folder)
         else:
             say(f"{stage.name}: {stage.sends(plan)}")
@@ -81,16 +82,16 @@ def run(
     if baseline_spec is not None:
         load_spec(baseline_spec)  # an unusable baseline spec stops the run before it starts
     known = load_baseline(baseline) if baseline else None  # a broken baseline stops the run before it starts
-    bounds = Limits(request_seconds=timeout, max_answer_bytes=max_answer_bytes, max_retry_wait=max_retry_wait)
+    limits = bounds(timeout, max_answer_bytes, max_retry_wait)
     if dry_run:
-        dry_run_plans(RunPlan(quick=quick), bounds, loaded, base_url, allow_production,
+        dry_run_plans(RunPlan(quick=quick), limits, loaded, base_url, allow_production,
                       other_token is not None or base_url is None, report_dir)
         raise typer.Exit(0)
     with resolve(base_url, token, admin_token=admin_token, spec=spec, other_token=other_token,
                  allow_production=allow_production, second_tenant=True) as target:
         announce(f"harness run against {target.label}{' (quick)' if quick else ''}", target.cautions)
         with progress_bar(err) as on_progress:
-            stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress, bounds,
+            stages = run_all(RunContext(target, loaded, RunPlan(quick=quick), report_dir, on_progress, limits,
                                         known, baseline_spec))
         label = target.label
     if write_baseline:

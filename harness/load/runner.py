@@ -24,7 +24,7 @@ from harness.admin_client import AdminClient, Counts
 from harness.bounded import use_limits
 from harness.errors import EngineError
 from harness.facts import DOCUMENTED_QUOTA, POLITE_SHARE, QUOTA_BOUND_SHARE
-from harness.limits import Limits
+from harness.limits import Limits, to_locust
 from harness.load import summary as summary_file
 from harness.load.abort import AbortRule, with_default_rules
 from harness.load.figures import key_figures, one_line
@@ -92,10 +92,7 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
                "--csv", str(report_dir / "locust"), "--html", str(report_dir / "locust.html"),
                "--harness-summary", str(report_dir / "summary.json"), "--harness-manifest", str(report_dir),
                "--only-summary", "--stop-timeout", "5",
-               "--spec", str(spec.path), "--loglevel", "WARNING",
-               "--request-timeout", f"{options.limits.request_seconds:g}",
-               "--max-answer-bytes", str(options.limits.max_answer_bytes),
-               "--max-retry-wait", f"{options.limits.max_retry_wait:g}"]
+               "--spec", str(spec.path), "--loglevel", "WARNING", *to_locust(options.limits)]
     if options.batch_size:
         command += ["--batch-size", str(options.batch_size)]
     if options.account_id:

@@ -35,7 +35,7 @@ from harness.answers import BodyProblem, read_body
 from harness.bounded import read_capped
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
-from harness.limits import Limits
+from harness.limits import add_locust_arguments, from_locust
 from harness.load.manifest import IdPattern, PatternBatch
 from harness.load.pacer import Schedule
 from harness.load.recorder import RECORDER
@@ -53,14 +53,9 @@ def _arguments(parser: Any) -> None:
     parser.add_argument("--user-rate", type=float, default=0.0,
                         help="Requests started per second by each user, whatever the latency (open model, "
                              "harness.load.pacer); 0: closed loop, each user as fast as the target answers")
-    parser.add_argument("--request-timeout", type=float, default=Limits.request_seconds,
-                        help="Seconds for each request in total: connect, headers and the whole answer")
-    parser.add_argument("--max-answer-bytes", type=int, default=Limits.max_answer_bytes,
-                        help="Largest answer read (decompressed); a larger one is a failure, read no further")
+    add_locust_arguments(parser)  # the run's bounds (harness.limits)
     parser.add_argument("--account-id", default="", help="Send every event to this account (a test account)")
     parser.add_argument("--tag-dimension", default="", help="Add the run id to every event as this dimension")
-    parser.add_argument("--max-retry-wait", type=float, default=Limits.max_retry_wait,
-                        help="Longest Retry-After a scenario waits out; a longer one is never slept through")
 
 
 # the run's tokens, as the harness handed them to this process: every answer is scrubbed of them where it is
@@ -118,9 +113,7 @@ class IngestionUser(User):
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
         options = environment.parsed_options
-        self.bounds = Limits(request_seconds=getattr(options, "request_timeout", Limits.request_seconds),
-                             max_answer_bytes=getattr(options, "max_answer_bytes", Limits.max_answer_bytes),
-                             max_retry_wait=getattr(options, "max_retry_wait", Limits.max_retry_wait))
+        self.bounds = from_locust(options)
         if not self.host:
             raise ValueError("no host: give --host (harness load gives the target's base URL)")
         url = URL(self.host)
