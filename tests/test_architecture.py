@@ -33,15 +33,8 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
                                         "target selection", "reference server", "clients", "spec", "foundation"}),
     "command line": ({"harness.cli", "harness.__main__", "harness"}, set()),  # may import everything
 }
-ENGINES = ("harness.contract", "harness.load", "harness.sdk")
-# beyond the table: what no layer's allowance may open (an engine reaching into the reference server's internals,
-# the reference server using respx)
-FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "harness.reference": ("respx",),
-    "harness.contract": ("harness.reference",),
-    "harness.load": ("harness.reference",),
-    "harness.sdk": ("harness.reference",),
-}
+# beyond the table: libraries a layer may not use (the reference server never mocks with respx)
+FORBIDDEN: dict[str, tuple[str, ...]] = {"harness.reference": ("respx",)}
 HEAVY = ("schemathesis", "locust", "matplotlib", "gevent", "hypothesis", "uvicorn")
 
 

@@ -80,8 +80,7 @@ class ManifestWriter:
         self._file: TextIO | None = None
         self._flushed = time.monotonic()
         self._closed_once = False
-        self._patterns: dict[int, int] = {}  # id() of each pattern written -> its number in this part
-        self._kept: list[IdPattern] = []  # the patterns themselves, so that no id() is reused while the part is open
+        self._patterns: dict[IdPattern, int] = {}  # each pattern written to this member -> its key (by identity)
 
     def add(self, operation: str, tenant: str, ids: Iterable[str] | PatternBatch, state: str = ACKNOWLEDGED,
             excluded: frozenset[str] = frozenset()) -> None:
@@ -114,10 +113,11 @@ class ManifestWriter:
         self._flushed = time.monotonic()
 
     def _pattern_key(self, file: TextIO, pattern: IdPattern) -> int:
-        key = self._patterns.get(id(pattern))
+        """The pattern's key in this member, its bases written the first time (a later member's ``P`` line
+        redefines a key it reuses)."""
+        key = self._patterns.get(pattern)
         if key is None:
-            key = self._patterns[id(pattern)] = len(self._kept)
-            self._kept.append(pattern)
+            key = self._patterns[pattern] = len(self._patterns)
             file.write("\t".join((PATTERN, str(key), *pattern.bases)) + "\n")
         return key
 

@@ -65,7 +65,6 @@ for _name in (TOKEN_ENV, OTHER_TOKEN_ENV):
 
 
 SLICE_SECONDS = 0.1  # of a paced user's schedule per task
-MEMO_BYTES, MEMO_ENTRIES = 512, 256  # acknowledgements judged once each: at most this long, this many
 READ_BLOCK = 64 * 1024  # bytes an answer is read in (geventhttpclient's default is 4 KiB)
 
 
@@ -126,7 +125,6 @@ class IngestionUser(User):
             headers={"Content-Type": "application/json", "Accept-Encoding": "identity",
                      "Authorization": f"Bearer {os.environ.get(TOKEN_ENV, '')}", "User-Agent": user_agent("load")})
         self._report = environment.events.request.fire
-        self._judged: dict[tuple[str, int, bytes], tuple[int, frozenset[str]] | str] = {}
 
     def on_start(self) -> None:
         options = self.environment.parsed_options
@@ -216,7 +214,7 @@ class IngestionUser(User):
             RECORDER.malformed()
             return f"{status}: {self.bounds.too_large()}"
         if status in ACKNOWLEDGED:
-            rejected = self._acknowledgement(operation, status, content)
+            rejected = acknowledgement(self.spec, operation, status, content)
             if isinstance(rejected, str):
                 RECORDER.malformed()
                 return f"{status} breaks the spec: {rejected}"
@@ -234,20 +232,6 @@ class IngestionUser(User):
         if not operation.documents(status):
             RECORDER.undocumented()
         return f"{status}: {clip(content.decode('utf-8', 'replace'), 200)}"
-
-    def _acknowledgement(self, operation: Operation, status: int, content: bytes) -> tuple[int, frozenset[str]] | str:
-        """``acknowledgement``, judged once per distinct short answer: a target answers the same few bytes
-        (``{"errors":[]}``) to nearly every request, and parsing and validating them each time is most of what
-        judging costs."""
-        if len(content) > MEMO_BYTES:
-            return acknowledgement(self.spec, operation, status, content)
-        key = (operation.operation_id, status, content)
-        judged = self._judged.get(key)
-        if judged is None:
-            judged = acknowledgement(self.spec, operation, status, content)
-            if len(self._judged) < MEMO_ENTRIES:
-                self._judged[key] = judged
-        return judged
 
     def _read(self, response: Any) -> bytes:
         """The answer's body within the cap, inflated; its connection goes back to the pool when it was read whole,
