@@ -122,4 +122,5 @@ def measure_all(pairs: list[tuple[str, str]], root: Path, parallel: int = 3) -> 
     with ThreadPoolExecutor(parallel) as pool:
         futures = {pair: pool.submit(measure, *pair, root / f"{pair[0]}-{pair[1].replace(' ', '-')}")
                    for pair in pairs}
-        return {pair: future.result() for pair, future in futures.items()}
+        # measure ends every command by twice its allowed time; the margin covers the server's own stop
+        return {pair: future.result(timeout=2 * MAX_SECONDS + 60) for pair, future in futures.items()}
