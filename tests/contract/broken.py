@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,33 @@ class SharedBucket(TargetApp):
     def __init__(self, config: TargetConfig) -> None:
         super().__init__(config)
         self.throttle = _OneBucket(self.throttle)
+
+
+class PenaltyBox(TargetApp):
+    """After a 429, refuses every request of that tenant and operation for ``PENALTY_SECONDS``, whatever its
+    bucket holds: a penalty its Retry-After (rewritten to 0 with it) does not tell. Unlike a bucket refilling
+    every 20 ms at the documented quota, it throttles the request sent right after however slow the machine."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        super().__init__(config)
+        self.throttle = _Penalised(self.throttle)
+
+
+PENALTY_SECONDS = 2.0
+
+
+class _Penalised:
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.until = inner, dict[Any, float]()
+
+    def admit(self, key: Any) -> Any:
+        now = time.monotonic()
+        if now < self.until.get(key, 0.0):
+            return 1
+        wait = self.inner.admit(key)
+        if wait is not None:
+            self.until[key] = now + PENALTY_SECONDS
+        return wait
 
 
 class _OneBucket:
@@ -343,7 +371,8 @@ FAULTS = (
     Fault("retry_after_zero", "throttling", "says Retry-After: 0 and throttles again", rewriting(_retry_after_zero),
           config=SLOW, checks=("idempotency", "throttling")),
     Fault("retry_after_zero_at_quota", "throttling", "says Retry-After: 0 at the documented quota, and throttles "
-          "the request sent right after", rewriting(_retry_after_zero), checks=("throttling",)),
+          "the request sent right after", lambda config: Rewrite(PenaltyBox(config), _retry_after_zero),
+          checks=("throttling",)),
     Fault("shared_ids", "tenants", "keeps one id namespace for all tenants", SharedIds, checks=("tenants",)),
     Fault("shared_quota", "tenants", "keeps one quota for all tenants", SharedTenants, checks=("tenants",)),
     Fault("drops_events", "accounting", "acknowledges events it does not store", DropsEvents,
