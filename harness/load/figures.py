@@ -30,6 +30,12 @@ def key_figures(summary: LoadSummary) -> list[tuple[str, str]]:
                ("failed / throttled", f"{summary.failures:,} / {summary.throttled:,}"),
                ("latency p50 / p95 / p99", f"{latency['p50']:.1f} / {latency['p95']:.1f} / {latency['p99']:.1f} ms"),
                ("workers", str(len(summary.workers)) if summary.workers else "1 (local)")]
+    if summary.started or summary.dropped:  # an open model: what was offered is not all that was sent
+        figures.append(("paced starts", f"{summary.started:,} started, {summary.dropped:,} dropped (too late, or "
+                                        "every slot of a user in flight)"))
+    if summary.unanswered_events:
+        figures.append(("unanswered events", f"{summary.unanswered_events:,} (no complete answer: in flight at "
+                                             "the stop, timed out or cut off; each may be stored)"))
     moved = drift(summary.windows)
     if moved:
         figures.append(("drift", moved))

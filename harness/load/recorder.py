@@ -66,6 +66,10 @@ class Tally:
     undocumented: int = 0  # answers with a status the spec does not list for the operation
     malformed: int = 0  # acknowledgements (202/207) whose body breaks the spec
     acknowledged_seen: int = 0
+    # events sent without a complete answer (yet): in flight at the stop, timed out or cut off; each may be stored
+    unanswered_events: int = 0
+    started: int = 0  # requests the users' open-model schedules started ...
+    dropped: int = 0  # ... and the starts they dropped, too late or with the user's requests all in flight
     sample: list[tuple[str, str]] = field(default_factory=list)  # (tenant, id) of acknowledged events, uniform
     statuses: Counter[str] = field(default_factory=Counter)
     latency: HdrHistogram = field(default_factory=histogram)
@@ -77,7 +81,9 @@ class Tally:
     def to_message(self) -> dict[str, Any]:
         return {"requests": self.requests, "failures": self.failures, "throttled": self.throttled,
                 "accepted_events": self.accepted_events, "undocumented": self.undocumented,
-                "malformed": self.malformed, "acknowledged_seen": self.acknowledged_seen, "sample": self.sample,
+                "malformed": self.malformed, "acknowledged_seen": self.acknowledged_seen,
+                "unanswered_events": self.unanswered_events, "started": self.started, "dropped": self.dropped,
+                "sample": self.sample,
                 "statuses": dict(self.statuses),
                 "latency": self.latency.encode().decode(), "retry_after": dict(self.retry_after),
                 "windows": {str(k): v.encode().decode() for k, v in self.windows.items()},
@@ -98,6 +104,9 @@ class Tally:
         self.accepted_events += message["accepted_events"]
         self.undocumented += message["undocumented"]
         self.malformed += message["malformed"]
+        self.unanswered_events += message["unanswered_events"]
+        self.started += message["started"]
+        self.dropped += message["dropped"]
         for tenant, event_id in message["sample"]:  # a list on the wire between processes
             self.keep((tenant, event_id), message["acknowledged_seen"])
         self.acknowledged_seen += message["acknowledged_seen"]
@@ -161,6 +170,15 @@ class Recorder:
 
     def accepted(self, count: int) -> None:
         self.tally.accepted_events += count
+
+    def unanswered(self, events: int) -> None:
+        """``events`` sent (positive) or answered (negative): what is left at the end had no answer."""
+        self.tally.unanswered_events += events
+
+    def paced(self, started: int, dropped: int) -> None:
+        """A stopping user's schedule: the requests it started and the starts it dropped."""
+        self.tally.started += started
+        self.tally.dropped += dropped
 
     def acknowledged(self, event_id: str, tenant: str = TENANT) -> None:
         """One acknowledged event's id and its tenant, kept in the uniform sample the harness probes after the run."""
@@ -253,7 +271,9 @@ class Recorder:
         return LoadSummary(elapsed, tally.requests, tally.failures, tally.throttled, tally.accepted_events,
                            tally.requests / elapsed, tally.accepted_events / elapsed, dict(tally.statuses), latency,
                            dict(tally.retry_after), self.window, windows, tally.steps, sorted(self.workers),
-                           undocumented=tally.undocumented, malformed=tally.malformed, sample=tally.sample,
+                           undocumented=tally.undocumented, malformed=tally.malformed,
+                           unanswered_events=tally.unanswered_events, started=tally.started,
+                           dropped=tally.dropped, sample=tally.sample,
                            failure_reasons=self.failure_reasons())
 
     def failure_reasons(self) -> list[tuple[str, int]]:

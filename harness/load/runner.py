@@ -137,12 +137,19 @@ def run_locust(command: list[str], token: str, timeout: float,
 
 
 def account(readback: AdminClient, before: Counts, summary: LoadSummary, scenario: str) -> Row:
-    """Every event acknowledged during the run stored once: the target's counts moved by what Locust saw."""
+    """Every event acknowledged during the run stored once: the target's counts moved by what Locust saw.
+
+    An event sent without an answer (in flight when the run stopped, timed out, cut off) may or may not be
+    stored, so the target's counts may lie anywhere from what was acknowledged to that plus the unanswered:
+    exact when every request was answered, whatever the machine's speed.
+    """
     delta = readback.counts() - before
-    accepted = summary.accepted_events
-    balanced = delta.acknowledged == accepted and delta.stored == accepted
-    message = (f"{accepted:,} events acknowledged to Locust; the target counts {delta.acknowledged:,} "
-               f"acknowledged and {delta.stored:,} stored")
+    accepted, unanswered = summary.accepted_events, summary.unanswered_events
+    balanced = all(accepted <= count <= accepted + unanswered for count in (delta.acknowledged, delta.stored))
+    message = (f"{accepted:,} events acknowledged to Locust"
+               + (f" and {unanswered:,} sent without an answer (in flight at the stop, timed out or cut off: "
+                  "each may be stored)" if unanswered else "")
+               + f"; the target counts {delta.acknowledged:,} acknowledged and {delta.stored:,} stored")
     return Row("acknowledged events stored once", scenario, Outcome.PASSED if balanced else Outcome.FAILED,
                message, [] if balanced else [Finding(message)], group="accounting")
 
@@ -215,7 +222,6 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
         rows.append(Row("abort rules", options.scenario, Outcome.FAILED, summary.aborted, [Finding(summary.aborted)],
                         group="abort"))
     if readback is not None and before is not None:
-        time.sleep(0.2)  # answers in flight at the stop
         rows.append(account(readback, before, summary, options.scenario))
         readback.close()
     elif summary.sample:

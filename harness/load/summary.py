@@ -81,6 +81,10 @@ class LoadSummary(msgspec.Struct):
     workers: list[str]
     undocumented: int = 0  # answers with a status the spec does not list for the operation
     malformed: int = 0  # acknowledgements whose body breaks the spec
+    # the run's tenant's events sent without a complete answer: in flight at the stop, timed out or cut off
+    unanswered_events: int = 0
+    started: int = 0  # requests the users' open-model schedules started (0 in a closed loop) ...
+    dropped: int = 0  # ... and the starts they dropped (too late after a stall, or every slot in flight)
     # acknowledged events, a uniform sample, each with the tenant that sent it: ids are one namespace per tenant
     sample: list[tuple[str, str]] = msgspec.field(default_factory=list)  # (TENANT or OTHER_TENANT, id)
     verdict: ScenarioVerdict | None = None

@@ -144,6 +144,7 @@ class IngestionUser(User):
         """Requests the schedule started are answered (or time out) before the user ends: every acknowledged
         event is counted, as the target counts it (Locust's --stop-timeout bounds the wait)."""
         if self.schedule is not None:
+            RECORDER.paced(self.schedule.started, self.schedule.dropped)
             self.schedule.join(timeout=self.bounds.request_seconds)
         self.http.close()
 
@@ -182,6 +183,8 @@ class IngestionUser(User):
         no answer came."""
         started = time.perf_counter()
         response: Any = None
+        if tenant == TENANT:  # may be stored from here on, until an answer says what became of them
+            RECORDER.unanswered(size)
         # an OSError, reported like any other request that got no (complete) answer
         stalled = TimeoutError(f"no complete answer within {self.bounds.request_seconds:g}s")
         try:
@@ -194,6 +197,8 @@ class IngestionUser(User):
             self._report_request(path, started, 0, response, f"{words}: {error!r}")
             return status
         operation = self.spec.batch if batch else self.spec.single
+        if tenant == TENANT:
+            RECORDER.unanswered(-size)
         failure = self._judge(operation, response, content, size, an_id=an_id, tenant=tenant, ids=ids)
         self._report_request(path, started, len(content), response, failure)
         return response.status_code

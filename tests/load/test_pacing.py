@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import gevent
+import pytest
 
 from harness.facts import DOCUMENTED_QUOTA, POLITE_SHARE
 from harness.load.pacer import LATE_SECONDS, Schedule
@@ -13,14 +14,23 @@ from tests.load.conftest import harness_load
 
 
 def test_the_default_run_stays_under_the_documented_quota_and_reports_the_paced_rate(tmp_path: Path) -> None:
-    """The embedded target enforces the documented quota: a default run is (almost) never throttled, and its
-    events/s is the rate it offered, 0.9 x quota x batch size."""
-    result, report = harness_load("--run-time", "6s", "--batch-size", "100", "--slo", "p95<10s", cwd=tmp_path)
+    """The embedded target enforces the documented quota: a default run is (almost) never throttled, its schedule
+    offers 0.9 x quota, and its events/s is what the requests it started carried.
+
+    Judged on what does not depend on the machine's speed: a machine too slow to start every request on time
+    drops the late starts (counted), so the schedule's slots, started or dropped, are the rate offered.
+    """
+    seconds = 6
+    result, report = harness_load("--run-time", f"{seconds}s", "--batch-size", "100", "--slo", "p95<10s",
+                                  cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     summary = report["summary"]
     assert summary["throttled"] < 0.01 * summary["requests"], summary["statuses"]
-    expected = POLITE_SHARE * DOCUMENTED_QUOTA * 100
-    assert abs(summary["events_per_s"] - expected) <= 0.1 * expected, summary["events_per_s"]
+    slots, rate = summary["started"] + summary["dropped"], POLITE_SHARE * DOCUMENTED_QUOTA
+    assert abs(slots - rate * seconds) <= 0.1 * rate * seconds, summary
+    assert summary["requests"] <= summary["started"]  # every request a start of the schedule, none beside it
+    assert summary["accepted_events"] == 100 * summary["statuses"]["202"], summary
+    assert summary["events_per_s"] == pytest.approx(summary["accepted_events"] / summary["elapsed_s"])
     assert "45 requests/s (0.9 x the quota of 50/s per operation)" in result.stderr + result.stdout
     assert report["accounting"]["balanced"] is True
 
