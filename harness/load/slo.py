@@ -9,7 +9,10 @@ rates are per second over the run; ``accepted_events``, ``undocumented``
 
 Every run is judged by :data:`DEFAULTS` too, so a run against a dead or
 misbehaving server fails even with no ``--slo``; an objective given for the
-same metric replaces its default.
+same metric replaces its default. A default that measures capacity (a
+latency or a rate) is only warned against the embedded reference target a
+command started itself: that target shares the machine's CPU with the load
+generator, so what it measures is the machine, not a system under test.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ class Slo:
     op: str
     threshold: float  # ms for latencies, a fraction for shares, per second for rates, a number for counts
     default: bool = False  # one of DEFAULTS, not given by the user
+
+    @property
+    def capacity(self) -> bool:
+        """A latency or a rate: what the system's (and the machine's) speed decides, not its correctness."""
+        return self.metric in _RATES or self.metric not in (*_SHARES, *_COUNTS)
 
     def measure(self, summary: LoadSummary) -> float:
         if self.metric in _SHARES:

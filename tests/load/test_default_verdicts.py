@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
-from harness.load.slo import DEFAULTS
+from harness.load.runner import EMBEDDED_CAPACITY, slo_row
+from harness.load.slo import DEFAULTS, parse_slos, with_defaults
+from harness.load.summary import LoadSummary
 from harness.reference import TargetConfig, running_target
 from harness.reference.config import Latency
+from harness.verdicts import Outcome
 from tests.contract.broken import Headers, rewriting
 from tests.load.conftest import TOKEN, harness_load
 
@@ -67,3 +70,21 @@ def test_the_defaults_are_shown_and_a_given_objective_replaces_its_default(tmp_p
     assert set(slos) - {"errors<=100%"} == set(DEFAULTS.split(",")) - {"errors<=1%"}
     assert "a default objective" in slos["accepted_events>=1"]["value"]
     assert result.returncode == 1  # nothing was accepted: the default for accepted_events still fails it
+
+
+@pytest.mark.parametrize(("objectives", "embedded", "outcome"), [
+    ("", True, Outcome.WARNED),  # the default p95<1s, missed by the embedded target: the machine's speed, said so
+    ("", False, Outcome.FAILED),  # the same miss by a target the user gave: a finding
+    ("p95<1s", True, Outcome.FAILED),  # an objective the user gave gates, whatever the target
+    ("errors<=1%", True, Outcome.FAILED),  # a default of correctness, never warned
+])
+def test_the_embedded_target_only_warns_a_default_capacity_objective(objectives: str, embedded: bool,
+                                                                      outcome: Outcome) -> None:
+    slow_and_failing = LoadSummary(2.0, 100, 50, 0, 500, 50.0, 250.0, {"202": 50, "503": 50},
+                                   {"p95": 1500.0}, {}, 1, [], [], [])
+    metric = (objectives or "p95<1s").split("<")[0]
+    slo = next(slo for slo in with_defaults(parse_slos(objectives)) if slo.metric == metric)
+    row = slo_row(slo, slow_and_failing, "batch_throughput", embedded=embedded)
+    assert row.outcome is outcome, row.message
+    assert (EMBEDDED_CAPACITY in row.message) is (outcome is Outcome.WARNED)
+    assert bool(row.findings) is (outcome is Outcome.FAILED)
