@@ -70,7 +70,7 @@ def floors_python(pins: list[str]) -> Path:
         if not (home / "installed").exists():
             venv.create(home, with_pip=True, clear=True)
             layered = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                     capture_output=True, text=True, check=True).stdout.strip()
+                                     capture_output=True, text=True, check=True, timeout=60).stdout.strip()
             # after its own packages: the floors win, this environment supplies the rest (its .pth files included)
             Path(layered, "zz_layered.pth").write_text(
                 f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n")
@@ -93,7 +93,8 @@ def test_the_floors_are_what_the_layered_environment_imports(python: Path) -> No
     script = ("import sys\nfrom importlib.metadata import version\nfrom packaging.version import Version\n"
               "for pin in sys.argv[1:]:\n    name, floor = pin.split('==')\n"
               "    assert Version(version(name)) == Version(floor), (name, version(name), floor)\n")
-    result = subprocess.run([str(python), "-c", script, *pins], capture_output=True, text=True, check=False)
+    result = subprocess.run([str(python), "-c", script, *pins], capture_output=True, text=True, check=False,
+                            timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert any(pin.startswith("rich==13.") for pin in pins)  # an older rich than the newest, as issue 24 asked
 
@@ -101,7 +102,7 @@ def test_the_floors_are_what_the_layered_environment_imports(python: Path) -> No
 def test_the_floors_are_consistent_with_every_library_that_needs_them(python: Path) -> None:
     """What each library (schemathesis, Locust, the harness itself, ...) asks of the others holds on the floors."""
     result = subprocess.run([str(python), "-m", "pip", "check", "--disable-pip-version-check"],
-                            capture_output=True, text=True, check=False)
+                            capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:]
 
 

@@ -44,5 +44,6 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
     """Every pytest session of an environment with the harness installed loads the plugin: it must stay light."""
     heavy = ("respx", "httpx", "jsonschema", "yaml", "schemathesis", "locust", "msgspec", "harness.spec")
     code = (f"import sys, harness.pytest_plugin; print(','.join(m for m in {heavy!r} if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            timeout=60).stdout.strip()
     assert loaded == ""

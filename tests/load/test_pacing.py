@@ -68,5 +68,5 @@ def test_a_schedule_keeps_its_rate_and_drops_what_a_stall_made_late_instead_of_b
 def test_a_schedule_limited_in_count_stops_there() -> None:
     schedule = Schedule(1000.0)
     schedule.run(5.0, lambda: None, limit=25)
-    schedule.join()
+    schedule.join(timeout=5)
     assert schedule.started == 25
