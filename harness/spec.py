@@ -9,7 +9,6 @@ a :class:`SpecError` that names the file and the JSON pointer of each problem.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,10 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft4Validator, Draft202012Validator
 
 from harness import pointers
+from harness.documents import DocumentError, load_document
 from harness.errors import ConfigError, SpecError, SpecProblem
 from harness.facts import OPERATIONS_ENV
 from harness.schema_engine import Validator
@@ -251,16 +250,10 @@ def _load_cached(path: Path, names: tuple[str, str]) -> Spec:
         raise SpecError(path, [SpecProblem("", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(path, [SpecProblem("", f"cannot be read: {error}")]) from None
-    try:
-        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as error:
-        raise SpecError(path, [SpecProblem("", f"line {error.lineno} column {error.colno}: "
-                                               f"{error.msg}")]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpecError(path, [SpecProblem("", f"{where}not valid YAML ({problem})")]) from None
+    try:  # every value a JSON value, as OpenAPI tools read YAML (harness.documents)
+        document = load_document(text, is_json=path.suffix == ".json")
+    except DocumentError as error:
+        raise SpecError(path, [SpecProblem(error.pointer, error.reason)]) from None
     if not isinstance(document, dict):
         raise SpecError(path, [SpecProblem("", "the document is not a mapping")])
     return Spec(path, document)

@@ -13,13 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "harness"
 
 FOUNDATION = {"harness.errors", "harness.facts", "harness.pointers", "harness.durations", "harness.retry_after",
-              "harness.redaction", "harness.verdicts", "harness.progress", "harness.bounded",
+              "harness.redaction", "harness.neutral", "harness.verdicts", "harness.progress", "harness.bounded",
               "harness.limits", "harness.baseline", "harness.json_bounds", "harness.trail"}
 # ARCHITECTURE.md's table of layers, bottom up: the modules (or packages) of each, and the layers it may import
 LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "foundation": (FOUNDATION, {"foundation"}),
-    "spec": ({"harness.spec", "harness.schema_engine", "harness.samples", "harness.answers", "harness.factory",
-              "harness.lint", "harness.spec_diff"}, {"spec", "foundation"}),
+    "spec": ({"harness.documents", "harness.spec", "harness.schema_engine", "harness.samples", "harness.answers",
+              "harness.factory", "harness.lint", "harness.spec_diff"}, {"spec", "foundation"}),
     "clients": ({"harness.client", "harness.outcomes", "harness.mock", "harness.pytest_plugin",
                  "harness.admin_client"}, {"clients", "spec", "foundation"}),
     "reference server": ({"harness.reference"}, {"reference server", "spec", "foundation"}),

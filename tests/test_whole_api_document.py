@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,11 +54,49 @@ def whole_api(document: dict[str, Any]) -> dict[str, Any]:
     return whole
 
 
+# YAML as others write it: each scalar below is a string to a JSON-based OpenAPI reader, and something else to a
+# YAML 1.1 one (a date, a timestamp, a boolean, an octal or sexagesimal number, a float infinity, not-a-number)
+_EVENT_EXAMPLE = ("{schemaName: plan-2022, id: 2022-07-04, timestamp: 2022-07-04T10:00:00Z, accountId: 0777, "
+                  "attributes: [{name: on, value: 0777, unit: yes}], dimensions: {region: no, window: 1:30}}")
+_ELSEWHERE = ("{effectiveFrom: 2022-07-04, at: 2022-07-04 10:00:00, active: yes, mode: on, off: off, code: 0777, "
+              "octal: 0o17, hex: 0x1F, window: 190:20:30, big: .inf, small: -.inf, missing: .nan, count: 1_000}")
+
+
+def with_yaml_scalars(document: dict[str, Any]) -> str:
+    """The document as YAML text with unquoted scalars: in the Event example (which the operations reference), in
+    a schema nothing of ours references, and every status code written as a bare number (``202:``)."""
+    edited = copy.deepcopy(document)
+    edited["components"]["schemas"]["Event"]["example"] = "__EVENT_EXAMPLE__"
+    edited["components"]["schemas"]["Plan"] = {"type": "object", "example": "__ELSEWHERE__"}
+    text = yaml.safe_dump(edited, sort_keys=False)
+    text = text.replace("__EVENT_EXAMPLE__", _EVENT_EXAMPLE).replace("__ELSEWHERE__", _ELSEWHERE)
+    return re.sub(r"^(\s+)'([1-5][0-9][0-9])':", r"\1\2:", text, flags=re.MULTILINE)
+
+
 @pytest.fixture
 def whole_api_path(tmp_path: Path) -> Path:
     path = tmp_path / "togai-whole-api.yaml"
-    path.write_text(yaml.safe_dump(whole_api(yaml.safe_load(bundled_spec_path().read_text())), sort_keys=False))
+    path.write_text(with_yaml_scalars(whole_api(yaml.safe_load(bundled_spec_path().read_text()))))
     return path
+
+
+def test_the_test_document_holds_each_scalar_as_yaml_1_1_would_misread_it(whole_api_path: Path) -> None:
+    """Read as PyYAML reads by default, the document is not JSON: proof that the scalars reach the harness raw."""
+    misread = yaml.safe_load(whole_api_path.read_text())
+    example = misread["components"]["schemas"]["Event"]["example"]
+    assert type(example["id"]).__name__ == "date" and example["attributes"][0]["name"] is True
+    assert example["accountId"] == 511 and example["dimensions"]["window"] == 90  # octal, sexagesimal
+    assert 202 in misread["paths"]["/ingestBatch"]["post"]["responses"]
+    read = load_spec(whole_api_path).document
+    assert read["components"]["schemas"]["Event"]["example"] == {
+        "schemaName": "plan-2022", "id": "2022-07-04", "timestamp": "2022-07-04T10:00:00Z", "accountId": "0777",
+        "attributes": [{"name": "on", "value": "0777", "unit": "yes"}],
+        "dimensions": {"region": "no", "window": "1:30"}}
+    assert read["components"]["schemas"]["Plan"]["example"] == {
+        "effectiveFrom": "2022-07-04", "at": "2022-07-04 10:00:00", "active": "yes", "mode": "on", "off": "off",
+        "code": "0777", "octal": "0o17", "hex": "0x1F", "window": "190:20:30", "big": ".inf", "small": "-.inf",
+        "missing": ".nan", "count": "1_000"}
+    assert "202" in read["paths"]["/ingestBatch"]["post"]["responses"]
 
 
 def harness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -74,13 +113,40 @@ def test_the_two_operations_are_found_among_the_others(whole_api_path: Path) -> 
 
 
 def test_every_command_reads_it(whole_api_path: Path, tmp_path: Path) -> None:
-    for args in (("spec", "lint", str(whole_api_path)), ("spec", "show", str(whole_api_path)),
-                 ("contract", "--spec", str(whole_api_path), "--max-examples", "3", "--report-dir", "c"),
-                 ("load", "--spec", str(whole_api_path), "--run-time", "2s", "--users", "1", "--batch-size", "10",
-                  "--report-dir", "l")):
+    """Every command, its YAML scalars and bare status codes included (``run`` reads it in the newer one's test)."""
+    path = str(whole_api_path)
+    for args in (("spec", "lint", path), ("spec", "show", path),
+                 ("spec", "diff", str(bundled_spec_path()), path, "--report-dir", "d"),
+                 ("contract", "--spec", path, "--max-examples", "3", "--report-dir", "c"),
+                 ("load", "--spec", path, "--run-time", "2s", "--users", "1", "--batch-size", "10",
+                  "--report-dir", "l"),
+                 ("sdk", "--adapter", "harness", "--spec", path, "--report-dir", "s")):
         result = harness(*args, cwd=tmp_path)
         assert result.returncode == 0, (args, result.stdout[-1500:], result.stderr[-1500:])
         assert "Traceback" not in result.stderr
+    with served(":memory:", TOKEN, "served-admin", "--spec", path) as (_, url):
+        example = load_spec(whole_api_path).document["components"]["schemas"]["Event"]["example"]
+        answer = httpx.post(f"{url}/ingest", json={"event": example}, headers={"Authorization": f"Bearer {TOKEN}"},
+                            timeout=10)
+    assert answer.status_code == 202, answer.text  # the example, read as JSON values, is a valid event
+
+
+UNUSABLE = "  x-effective-from: !!timestamp 2022-07-04\n"  # an explicit tag: a value JSON cannot hold
+
+
+@pytest.mark.parametrize("command", [("spec", "lint"), ("spec", "show"), ("contract", "--spec"),
+                                     ("load", "--dry-run", "--spec"), ("sdk", "--adapter", "harness", "--spec"),
+                                     ("run", "--dry-run", "--spec"), ("serve", "--port", "0", "--spec")])
+def test_a_value_json_cannot_hold_is_one_line_naming_its_pointer_and_exit_2(
+        command: tuple[str, ...], tmp_path: Path) -> None:
+    text = with_yaml_scalars(whole_api(yaml.safe_load(bundled_spec_path().read_text())))
+    path = tmp_path / "tagged.yaml"
+    path.write_text(text.replace("\ninfo:\n", "\ninfo:\n" + UNUSABLE, 1))
+    result = harness(*command, str(path), cwd=tmp_path)
+    assert result.returncode == 2, (result.returncode, result.stdout[-800:], result.stderr[-800:])
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "/info/x-effective-from" in lines[0] and "JSON cannot hold" in lines[0], lines
 
 
 @pytest.mark.parametrize(("edit", "pointer"), [
@@ -196,7 +262,7 @@ def test_harness_run_on_the_embedded_target_serving_the_newer_document_exits_0(t
     newer_facts(document)
     document = whole_api(document)
     path = tmp_path / "newer.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(with_yaml_scalars(document))  # its YAML scalars unquoted, its status codes bare numbers
     result = harness("run", "--quick", "--spec", str(path), "--report-dir", "r", cwd=tmp_path)
     assert result.returncode == 0, (result.stdout[-3000:], result.stderr[-1000:])
     lint = json.loads((tmp_path / "r" / "lint" / "lint.json").read_text())  # the document's defects: shown, not gating
