@@ -42,6 +42,8 @@ from typing import TextIO
 
 import httpx
 
+from harness.neutral import defuse_commands, neutralise
+
 REDACTED = "***"
 MIN_SECRET_LENGTH = 8
 PIECE = 12  # characters: a piece of a secret this long is replaced wherever it stands
@@ -267,18 +269,24 @@ SCRUBBER = Scrubber()
 
 
 def clip(text: str, limit: int) -> str:
-    """``text`` scrubbed, then cut to ``limit`` characters: a cut never leaves half a secret behind."""
-    return SCRUBBER.scrub(text)[:limit]
+    """``text`` scrubbed and neutralised (harness.neutral), then cut to ``limit`` characters: a cut never leaves
+    half a secret behind, nor a target's escape sequence."""
+    return neutralise(SCRUBBER.scrub(text))[:limit]
 
 
 class ScrubbedStream:
-    """A text stream (stdout, stderr) whose every write goes through :data:`SCRUBBER`."""
+    """A text stream (stdout, stderr) whose every write goes through :data:`SCRUBBER`, and whose every line a CI
+    runner would obey is prefixed (the harness's own terminal escapes keep their meaning: target text was
+    neutralised where it was read)."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self._at_line_start = True
 
     def write(self, text: str) -> int:
-        self._stream.write(SCRUBBER.scrub(text))
+        self._stream.write(defuse_commands(SCRUBBER.scrub(text), at_line_start=self._at_line_start))
+        if text:
+            self._at_line_start = text.endswith("\n")
         return len(text)
 
     def __getattr__(self, name: str) -> object:  # flush, isatty, fileno, encoding, ...

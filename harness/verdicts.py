@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from harness.neutral import neutralise
 from harness.redaction import SCRUBBER
 from harness.trail import run_id
 
@@ -41,10 +42,11 @@ class Finding(msgspec.Struct, frozen=True):
     baseline_note: str = ""  # the baseline entry's reason
 
     def __post_init__(self) -> None:
-        """A finding's text is scrubbed of the run's secrets as it is made, before anything cuts or wraps it."""
+        """A finding's text is scrubbed of the run's secrets and neutralised (harness.neutral) as it is made, before
+        anything cuts or wraps it."""
         for name in ("message", "reproduction", "seen"):
             value = getattr(self, name)
-            scrubbed = SCRUBBER.scrub(value)
+            scrubbed = neutralise(SCRUBBER.scrub(value))
             if scrubbed != value:
                 msgspec.structs.force_setattr(self, name, scrubbed)
 
@@ -74,7 +76,7 @@ class Row(msgspec.Struct):
     group: str = ""  # the kind of row within its report ("slo", "throttle", ...): JUnit's class name
 
     def __post_init__(self) -> None:
-        self.message = SCRUBBER.scrub(self.message)
+        self.message = neutralise(SCRUBBER.scrub(self.message))
 
     @property
     def label(self) -> str:

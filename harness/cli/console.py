@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from harness.errors import HarnessError
+from harness.neutral import neutralise
 from harness.redaction import SCRUBBER, ScrubbedStream, clip
 from harness.trail import run_id
 from harness.verdicts import EXIT_ERROR, Outcome, Report, exit_code
@@ -46,7 +47,7 @@ def announce(line: str, cautions: tuple[str, ...]) -> None:
 
 def show_error(error: HarnessError | OSError) -> None:
     """The reason in one line, then any detail lines (each problem of a broken spec)."""
-    err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(neutralise(str(error)))}", highlight=False)
     for line in getattr(error, "details", ()):
         err.print(f"  {line}", highlight=False, markup=False)
 

@@ -70,9 +70,10 @@ def run(
 
     from harness.baseline import load as load_baseline  # noqa: PLC0415
     from harness.baseline import write  # noqa: PLC0415
+    from harness.neutral import neutralise  # noqa: PLC0415
     from harness.progress import progress_bar  # noqa: PLC0415
     from harness.reports.html import write_index  # noqa: PLC0415
-    from harness.reports.text import STYLE, visible  # noqa: PLC0415
+    from harness.reports.text import STYLE  # noqa: PLC0415
     from harness.run import RunContext, RunPlan, run_all  # noqa: PLC0415
     from harness.spec import load_spec  # noqa: PLC0415
     from harness.targets import resolve  # noqa: PLC0415
@@ -102,11 +103,12 @@ def run(
     for column in ("stage", "verdict", "key figures", "time"):
         table.add_column(column, overflow="fold")
     for name, report, _ in stages:
-        table.add_row(name, Text(report.outcome.value, style=STYLE[report.outcome]), Text(visible(report.summary)),
+        table.add_row(name, Text(report.outcome.value, style=STYLE[report.outcome]), Text(neutralise(report.summary)),
                       f"{report.seconds:.1f}s")
     out.print(table)
     for name, report, _ in stages:
         for row in [row for row in report.rows if row.outcome.value in ("failed", "error", "warned")][:5]:
-            out.print(Text.assemble((name, STYLE[row.outcome]), f": {row.name} {row.subject}: {visible(row.message)}"))
+            out.print(Text.assemble((name, STYLE[row.outcome]),
+                                    f": {row.name} {row.subject}: {neutralise(row.message)}"))
     say(f"report: {index}")
     finish(report for _, report, _ in stages)

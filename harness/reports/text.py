@@ -1,34 +1,28 @@
 """Small text helpers the renderers share: any bytes made visible, table cells that keep a report readable.
 
 Reports quote what targets sent, and a target can send any bytes: NUL, ANSI
-escapes that would drive a terminal, lone surrogates no UTF-8 file can hold.
-:func:`printable` makes every string of a report :func:`visible` (``\\xNN``
-for each such character) before any renderer sees it, so JUnit stays valid
-XML, JSON valid UTF-8, Markdown and HTML free of raw control characters, and
-the console free of escape sequences.
+escapes that would drive a terminal, lone surrogates no UTF-8 file can hold,
+bidi controls, lines a CI runner obeys. :func:`printable` makes every string
+of a report neutralised (``harness.neutral``: each such character
+escaped, each command-like line prefixed) before any renderer sees it, so
+JUnit stays valid XML, JSON valid UTF-8, Markdown and HTML free of raw
+control characters, and neither a terminal nor a CI runner takes any of it
+as an instruction.
 """
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Any
 
 import msgspec
 
+from harness.neutral import neutralise
 from harness.verdicts import Outcome, Report
-
-# C0 controls but tab and newline, DEL and C1, lone surrogates, and the two non-characters XML forbids
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def visible(text: str) -> str:
-    """``text`` with every character a report format or a terminal cannot show written as ``\\xNN``."""
-    return _INVISIBLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 def printable(report: Report) -> Report:
-    """A copy of ``report`` whose every string (rows, findings, tables, notes, details) is :func:`visible`."""
+    """A copy of ``report`` whose every string (rows, findings, tables, notes, details) is neutralised."""
     return _printable(report)  # type: ignore[no-any-return]
 
 
@@ -36,7 +30,7 @@ def _printable(value: Any) -> Any:
     if isinstance(value, Enum):  # an Outcome is a str too, and stays itself
         return value
     if isinstance(value, str):
-        return visible(value)
+        return neutralise(value)
     if isinstance(value, list | tuple):
         return type(value)(_printable(item) for item in value)
     if isinstance(value, dict):

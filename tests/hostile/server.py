@@ -83,8 +83,8 @@ class Connection:
         return not self.server.stopping.wait(seconds) and self.open
 
 
-def head(status: str, *headers: str, length: int | None = None) -> bytes:
-    lines = [f"HTTP/1.1 {status}", "Content-Type: application/json", *headers]
+def head(status: str, *headers: str, length: int | None = None, content_type: str = "application/json") -> bytes:
+    lines = [f"HTTP/1.1 {status}", f"Content-Type: {content_type}", *headers]
     if length is not None:
         lines.append(f"Content-Length: {length}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -231,9 +231,32 @@ def redirect_elsewhere(connection: Connection) -> None:
     answer(connection, "307 Temporary Redirect", b'{"message": "moved"}', f"Location: {location}")
 
 
+# what a compromised target writes to take over a terminal or a CI runner: workflow commands on lines of their own,
+# escape sequences, a bell, a bare carriage return, bidi controls, zero-width characters
+INJECTED = ("refused\n::error file=x::pwned\n::add-mask::x\n  ::stop-commands::tok\n::set-output name=a::b\n"
+            "##vso[task.setvariable variable=x]y\n##[group]z\n\x1b[31mred\x1b]8;;http://x\x07link\x07\r"
+            "over\u202egnp.exe\u2066iso\u2069\u200bzero")
+
+
+def injections(connection: Connection) -> None:
+    """Every injection in every text a run quotes: a 207's entries (message and echoed event), a 401's message, a
+    plain-text 400 whose lines arrive raw (no JSON escape between them and a terminal), an ASCII header."""
+    reason = "X-Reason: ::error::from a header"
+    if connection.request.split(b" ", 2)[1].endswith(b"/ingestBatch"):
+        event = {"schemaName": INJECTED[:50], "id": INJECTED, "timestamp": INJECTED, "accountId": INJECTED,
+                 "attributes": [], "dimensions": {"x": INJECTED}}
+        body = json.dumps({"errors": [{"message": INJECTED, "eventPayload": event}]}).encode()
+        answer(connection, "207 Multi-Status", body, reason)
+    elif not connection.header("authorization"):
+        answer(connection, "401 Unauthorized", json.dumps({"message": INJECTED}).encode(), reason)
+    else:
+        connection.send(head("400 Bad Request", reason, "Connection: close", length=len(INJECTED.encode()),
+                             content_type="text/plain; charset=utf-8") + INJECTED.encode())
+
+
 BEHAVIOURS: dict[str, Callable[[Connection], None]] = {behaviour.__name__: behaviour for behaviour in (
     never_answers, garbage, reset_mid_body, endless_chunked, huge_header, slow_headers, slow_body, huge_body,
-    gzip_bomb, token_echo, key_echo, deep_json, long_number, retry_after_day, redirect_elsewhere)}
+    gzip_bomb, token_echo, key_echo, deep_json, long_number, retry_after_day, redirect_elsewhere, injections)}
 
 
 @cache

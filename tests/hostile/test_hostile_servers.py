@@ -24,10 +24,11 @@ import pytest
 
 from tests.hostile.matrix import MAX_RSS, MAX_SECONDS, Measured, measure
 from tests.hostile.server import BEHAVIOURS
+from tests.test_neutral import commands_in, raw_controls_in
 
 # servers that answer the preflight with something, so that a run goes on to its checks and load
 ANSWERING = ("endless_chunked", "huge_body", "gzip_bomb", "token_echo", "key_echo", "deep_json", "long_number",
-             "retry_after_day", "redirect_elsewhere")
+             "retry_after_day", "redirect_elsewhere", "injections")
 EVERY_OUTPUT = ("contract", "contract baseline", "load batch_throughput", "load throttle", "load burst", "load mixed",
                 "load soak", "run", "pytest suite")  # every command and file the echoed key could reach
 UNPARSABLE = {"deep_json": "nested 200,001 levels deep", "long_number": "a JSON number of 200,000 characters"}
@@ -52,13 +53,21 @@ NAMED: dict[tuple[str, str], tuple[str, str | tuple[str, ...]]] = {
 CONTRACT = [(behaviour, "contract") for behaviour in BEHAVIOURS if behaviour != "key_echo"]
 THROUGHPUT = [(behaviour, "load batch_throughput") for behaviour in BEHAVIOURS if behaviour != "key_echo"]
 ECHOED_KEY = [("key_echo", command) for command in EVERY_OUTPUT if command != "run"]
-RUN = [(behaviour, "run") for behaviour in ("gzip_bomb", "key_echo", "long_number", "deep_json")]
+RUN = [(behaviour, "run") for behaviour in ("gzip_bomb", "key_echo", "long_number", "deep_json", "injections")]
 OTHERS = [(behaviour, "load throttle") for behaviour in ("huge_body", "retry_after_day")] + [("correct", "sdk")]
 PAIRS = CONTRACT + THROUGHPUT + ECHOED_KEY + RUN + OTHERS
 
 
 def _ids(pairs: list[tuple[str, str]]) -> list[str]:
     return [f"{behaviour}-{command.replace(' ', '-')}" for behaviour, command in pairs]
+
+
+def _outputs(run: Measured) -> dict[str, str]:
+    """The two streams and every text file the run wrote (not its charts, nor the gzip manifest of our own ids)."""
+    files = {str(path.relative_to(run.workdir)): path.read_text("utf-8", "replace")
+             for path in (run.workdir / "reports").rglob("*")
+             if path.is_file() and path.suffix in (".md", ".json", ".xml", ".html", ".csv", ".txt", ".tsv")}
+    return {"stdout": run.stdout, "stderr": run.stderr, **files}
 
 
 def _said(run: Measured) -> str:
@@ -81,6 +90,12 @@ def ends_in_bounds_and_leaks_nothing(behaviour: str, command: str, workdir: Path
         assert run.redirected == 0, "a request followed the redirect to the other host"
     if behaviour in UNPARSABLE:
         assert run.seconds < MAX_SECONDS / 2, run.seconds  # in seconds, not at a bound
+    if behaviour == "injections":  # what the target wrote is shown, never obeyed: by a terminal or a CI runner
+        for name, text in _outputs(run).items():
+            assert commands_in(text) == [] and raw_controls_in(text) == [], (name, commands_in(text),
+                                                                               raw_controls_in(text))
+        if command in ("contract", "run"):  # which quote the message (a load run names the 207's schema fault)
+            assert "::error file=x::pwned" in _said(run)  # still shown: as the JSON body's escapes, or prefixed
     where, words = NAMED.get((behaviour, command), ("said", ""))
     text = {"reason": run.reason, "said": _said(run)}.get(where)
     text = (run.workdir / where).read_text("utf-8", "replace") if text is None else text
