@@ -277,8 +277,13 @@ class BoundedClient(httpx.Client):
 
 
 def _read(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
-    """The answer as callers get it: its body read (capped, inflated), its headers scrubbed."""
-    headers = [(name, SCRUBBER.scrub(value)) for name, value in response.headers.multi_items()
+    """The answer as callers get it: its body read (capped, inflated), its headers scrubbed.
+
+    Each value goes back as bytes in the encoding httpx read the headers with (ASCII, UTF-8 or Latin-1, which
+    holds any byte): a str would be encoded as ASCII, and a target's non-ASCII header would end the command.
+    """
+    encoding = response.headers.encoding
+    headers = [(name, SCRUBBER.scrub(value).encode(encoding)) for name, value in response.headers.multi_items()
                if name.lower() not in _DROPPED_ON_READ]
     return httpx.Response(response.status_code, headers=headers, content=body, request=request,
                           extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")})

@@ -84,6 +84,9 @@ class Guard:
             response.close()
             raise requests.exceptions.ReadTimeout(
                 f"no complete answer within {self.bounds.request_seconds:g}s", response=response) from None
+        except urllib3.exceptions.ProtocolError as error:  # shorter than its Content-Length, then closed; or reset
+            response.close()
+            raise requests.exceptions.ConnectionError(f"the answer broke off: {error}", response=response) from None
         if self.bounds.cut(body):
             response.close()  # the rest is never read: the connection goes
         response.headers.pop("content-encoding", None)  # the body is inflated already

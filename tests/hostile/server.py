@@ -254,9 +254,30 @@ def injections(connection: Connection) -> None:
                              content_type="text/plain; charset=utf-8") + INJECTED.encode())
 
 
+def header_bytes(connection: Connection) -> None:
+    """Any byte in a header, in turns: a bidi control in UTF-8 (a reflected header), then Latin-1, invalid UTF-8 and
+    a control byte together."""
+    connection.server.echoes += 1
+    odd = (b"X-Reflected: caf\xe9\r\nX-Broken: \xff\xfe\xfd\r\nX-Control: a\x01b\x1b[31m\r\n"
+           if connection.server.echoes % 2 else "X-Reflected: \u202egnp.exe\r\n".encode())
+    body = b'{"message": "refused"}'
+    connection.send(head("400 Bad Request", "Connection: close", length=len(body))[:-2] + odd + b"\r\n" + body)
+
+
+def short_body(connection: Connection) -> None:
+    """The first answer whole; then each promises 4,096 bytes, sends 60 and closes the connection (no reset)."""
+    connection.server.echoes += 1
+    body = b'{"message": "' + b"a" * 46 + b'"}'
+    if connection.server.echoes == 1:
+        answer(connection, "400 Bad Request", body)
+        return
+    connection.send(head("400 Bad Request", "Connection: close", length=4096) + body[:60])
+
+
 BEHAVIOURS: dict[str, Callable[[Connection], None]] = {behaviour.__name__: behaviour for behaviour in (
     never_answers, garbage, reset_mid_body, endless_chunked, huge_header, slow_headers, slow_body, huge_body,
-    gzip_bomb, token_echo, key_echo, deep_json, long_number, retry_after_day, redirect_elsewhere, injections)}
+    gzip_bomb, token_echo, key_echo, deep_json, long_number, retry_after_day, redirect_elsewhere, injections,
+    header_bytes, short_body)}
 
 
 @cache

@@ -28,7 +28,7 @@ from tests.test_neutral import commands_in, raw_controls_in
 
 # servers that answer the preflight with something, so that a run goes on to its checks and load
 ANSWERING = ("endless_chunked", "huge_body", "gzip_bomb", "token_echo", "key_echo", "deep_json", "long_number",
-             "retry_after_day", "redirect_elsewhere", "injections")
+             "retry_after_day", "redirect_elsewhere", "injections", "header_bytes")
 EVERY_OUTPUT = ("contract", "contract baseline", "load batch_throughput", "load throttle", "load burst", "load mixed",
                 "load soak", "run", "pytest suite")  # every command and file the echoed key could reach
 UNPARSABLE = {"deep_json": "nested 200,001 levels deep", "long_number": "a JSON number of 200,000 characters"}
