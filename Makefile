@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint clean tools
+.PHONY: run test bench lint clean tools durations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,15 @@ tools:
 		{ echo "error: Debian's $$package could not be installed (apt-get needs root and the package index)"; \
 		  exit 1; }; }; done
 
+PYTEST := $(BIN)/pytest -n 6 --dist loadscope --no-loadscope-reorder --durations=25
+
 test: $(STAMP) tools
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 4 --dist loadscope --durations=25
+	$(PYTEST)
+
+# measure how long each work unit of the suite takes, for the order CI hands them out in (tests/conftest.py)
+durations: $(STAMP) tools
+	$(PYTEST) --record-durations tests/durations.json
 
 bench: $(STAMP)
 	for bench in benchmarks/*.py; do $(BIN)/python $$bench || exit 1; done

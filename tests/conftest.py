@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,32 +44,43 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("documented_answer", cases, ids=[f"{o}-{s}" for o, s in cases])
 
 
-# The longest modules, measured (pytest --durations=0, summed per module). CI runs
-# modules whole on 4 workers (--dist loadscope) in the order they are collected: these go first, so the last
-# module a worker takes is a short one, and no worker is left running a long one alone at the end.
-LONGEST_FIRST = (  # module totals of one full run (seconds of test time, 1,525 in all), the longest first
-    "tests/hostile/test_hostile_servers.py",  # 255
-    "tests/contract/test_variants.py",  # 236
-    "tests/test_whole_api_document.py",  # 130
-    "tests/load/test_throttle_onset.py",  # 123
-    "tests/sdk/test_drivers.py",  # 97
-    "tests/load/test_throttle_faults.py",  # 86
-    "tests/load/test_abort.py",  # 59
-    "tests/contract/test_reference_passes.py",  # 53
-    "tests/contract/test_contract_cli.py",  # 51
-    "tests/test_run.py",  # 43
-    "tests/test_minimum_versions.py",  # 22, and its install on a fresh clone
-    "tests/sdk/test_sdk_matrix.py",  # 40
-    "tests/contract/test_pytest_suite.py",  # 31
-)
+# CI runs the suite on 6 workers with --dist loadscope: a work unit is a module, or a class, whose tests share one
+# worker (and its module-scoped fixtures). The units go out in collection order (--no-loadscope-reorder: xdist's
+# default order, by number of tests, sent the 50-second two-test modules last), so they are collected longest
+# first by the seconds each took in a measured run, kept in tests/durations.json; a unit not measured yet goes
+# last. `make durations` measures a run and rewrites the file.
+DURATIONS = Path(__file__).with_name("durations.json")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::")[0]
-        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+def work_unit(nodeid: str) -> str:
+    """The unit pytest-xdist's loadscope schedules a test in: its module, or its class."""
+    return nodeid.rsplit("::", 1)[0]
 
-    items.sort(key=rank)  # stable: every module stays whole and in its own order
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--record-durations", metavar="PATH", default="",
+                     help="Write each work unit's seconds (setup, call and teardown summed) to PATH as JSON")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    measured: dict[str, float] = json.loads(DURATIONS.read_text()) if DURATIONS.is_file() else {}
+    items.sort(key=lambda item: -measured.get(work_unit(item.nodeid), 0.0))  # stable: units stay whole, in order
+
+
+_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Every phase of every test, as the controller (or the only process) receives it."""
+    _SECONDS[work_unit(report.nodeid)] = _SECONDS.get(work_unit(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path = session.config.getoption("--record-durations")
+    if path and not hasattr(session.config, "workerinput"):  # the controller's record, not a worker's part
+        ordered = dict(sorted(((unit, round(seconds, 1)) for unit, seconds in _SECONDS.items()),
+                              key=lambda pair: -pair[1]))
+        Path(path).write_text(json.dumps(ordered, indent=1) + "\n")
 
 
 @pytest.fixture
