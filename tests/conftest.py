@@ -67,20 +67,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: -measured.get(work_unit(item.nodeid), 0.0))  # stable: units stay whole, in order
 
 
-_SECONDS: dict[str, float] = {}
+class DurationRecorder:
+    """Each work unit's seconds, every phase of every test summed as the controller (or the only process) gets its
+    report, written to ``path`` when the session ends."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.seconds = path, dict[str, float]()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        unit = work_unit(report.nodeid)
+        self.seconds[unit] = self.seconds.get(unit, 0.0) + report.duration
+
+    def pytest_sessionfinish(self) -> None:
+        ordered = sorted(((unit, round(seconds, 1)) for unit, seconds in self.seconds.items()), key=lambda u: -u[1])
+        self.path.write_text(json.dumps(dict(ordered), indent=1) + "\n")
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Every phase of every test, as the controller (or the only process) receives it."""
-    _SECONDS[work_unit(report.nodeid)] = _SECONDS.get(work_unit(report.nodeid), 0.0) + report.duration
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    path = session.config.getoption("--record-durations")
-    if path and not hasattr(session.config, "workerinput"):  # the controller's record, not a worker's part
-        ordered = dict(sorted(((unit, round(seconds, 1)) for unit, seconds in _SECONDS.items()),
-                              key=lambda pair: -pair[1]))
-        Path(path).write_text(json.dumps(ordered, indent=1) + "\n")
+def pytest_configure(config: pytest.Config) -> None:
+    path = config.getoption("--record-durations")
+    if path and not hasattr(config, "workerinput"):  # the controller's record, not a worker's part of it
+        config.pluginmanager.register(DurationRecorder(Path(path)), "duration-recorder")
 
 
 @pytest.fixture
