@@ -23,8 +23,10 @@ PIECE = 16
 KEY = "Tk3f9a-7Q._~+/Zx4mW2pL8vN0cR5yH1bJ6gD3sF9eK7uA2iO4tE8wG1qV5nM6=="
 
 _JSON_ESCAPE = re.compile(r"\\+u([0-9a-fA-F]{4})|\\+x([0-9a-fA-F]{2})|\\+([/\\\"'])")
-_BASE64_RUN = re.compile(r"(?:[A-Za-z0-9+/_\-=]|\\n|\s){16,}")
-_HEX_RUN = re.compile(r"(?:[0-9a-fA-F]|\s|:){32,}")
+# maximal runs (an escaped newline counts as one character), started only where a run starts and taken
+# possessively: the same runs as a plain ``{16,}``, without rescanning a short run from each of its characters
+_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_\-=\s])(?:[A-Za-z0-9+/_\-=\s]|\\n){16,}+")
+_HEX_RUN = re.compile(r"(?<![0-9a-fA-F\s:])[0-9a-fA-F\s:]{32,}+")
 _LAYOUT = re.compile(r"[\s│┃║|]+")
 
 
@@ -72,12 +74,13 @@ def pieces(data: bytes | str, key: str = KEY, piece: int = PIECE) -> list[str]:
     """The pieces of ``key`` (``piece`` characters or more) that a reader could recover from ``data``."""
     text = data if isinstance(data, str) else data.decode("utf-8", "replace")
     wanted = {key[i:i + piece].lower() for i in range(len(key) - piece + 1)}
-    seen = set()
-    for reading in _readings(text):
-        for candidate in (reading, *(raw.decode("latin-1") for raw in _binary(reading))):
-            folded = candidate.lower()
-            seen |= {part for part in wanted if part in folded}
-    return sorted(seen)
+    # every reading and every decoded run, joined by a character no piece holds: a piece found lies in one of them
+    candidates = []
+    for reading in dict.fromkeys(_readings(text)):  # many decoders leave a text as it was: each reading once
+        candidates += (reading, *(raw.decode("latin-1") for raw in _binary(reading)))
+    folded = "\0".join(candidates).lower()
+    assert not any("\0" in part for part in wanted)
+    return sorted(part for part in wanted if part in folded)
 
 
 def leaks_in(folder: Path, key: str = KEY) -> dict[str, list[str]]:
