@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import time
 import urllib.request
-import zlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -38,9 +37,10 @@ import anyio
 import httpcore
 import httpx
 
-from harness.json_bounds import stand_in
-from harness.limits import Limits
-from harness.redaction import SCRUBBER
+from harness.encodings import UndecodableError, decoded
+from harness.json_bounds import STAND_IN_PREFIX, stand_in
+from harness.limits import HEADERS_TOO_LARGE, Limits, header_bound
+from harness.redaction import SCRUBBER, clip
 
 _LIMITS: list[Limits] = [Limits()]
 
@@ -74,36 +74,29 @@ class WaitBudget:
         time.sleep(seconds)
 
 
-def _inflater(content_encoding: str | None) -> Any:
-    encoding = (content_encoding or "").strip().lower()
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        return zlib.decompressobj(wbits=47)  # gzip or zlib framing, detected from the header
-    return None  # identity, or an encoding not inflated here (kept as sent, capped all the same)
-
-
 def read_capped(chunks: Iterable[bytes], content_encoding: str | None, cap: int,
                 deadline: float | None = None) -> bytes:
-    """The body, inflated, cut at ``cap + 1`` bytes; reading stops there (or at ``deadline``, raising)."""
-    inflater = _inflater(content_encoding)
+    """The body, every content coding undone, cut at ``cap + 1`` bytes; reading stops there (or at ``deadline``,
+    raising). A body that does not decode as its ``Content-Encoding`` says is a stand-in saying so."""
     body = bytearray()
+    try:
+        for piece in decoded(_until(chunks, deadline), content_encoding):
+            body += piece[: cap + 1 - len(body)]
+            if len(body) > cap:
+                break
+    except UndecodableError as error:
+        named = clip(content_encoding or "", 80)
+        return _from_target(STAND_IN_PREFIX + f"Content-Encoding {named!r}: {error}".encode(), cap)
+    return _from_target(bytes(body), cap)
+
+
+def _until(chunks: Iterable[bytes], deadline: float | None) -> Iterator[bytes]:
+    """The raw chunks, checked against the deadline before each (a trickle of a body restarts a socket's timeout
+    with every byte, so only this check ends it)."""
     for chunk in chunks:
         if deadline is not None and time.monotonic() > deadline:
             raise TimeoutError("the answer's body did not end in time")
-        if inflater is None:
-            body += chunk[: cap + 1 - len(body)]
-        else:
-            data = chunk
-            while data and len(body) <= cap:
-                try:
-                    body += inflater.decompress(data, cap + 1 - len(body))
-                except zlib.error:  # not the encoding it claims: keep the bytes as sent
-                    inflater = None
-                    body += data[: cap + 1 - len(body)]
-                    break
-                data = inflater.unconsumed_tail
-        if len(body) > cap:
-            break
-    return _from_target(bytes(body), cap)
+        yield chunk
 
 
 def _from_target(body: bytes, cap: int) -> bytes:
@@ -271,9 +264,18 @@ class BoundedClient(httpx.Client):
         except httpx.TimeoutException as error:  # one message, whichever socket operation ran out of time
             raise type(error)(f"no complete answer within {self.bounds.request_seconds:g}s",
                               request=request) from None
+        except httpx.RemoteProtocolError as error:
+            raise _head_bound(error, request) from None
         finally:
             _DEADLINE.reset(bound)
         return _read(response, body, request)
+
+
+def _head_bound(error: httpx.RemoteProtocolError, request: httpx.Request) -> httpx.RemoteProtocolError:
+    """h11's "Receive buffer too long" said as the other engines say a head past the bound."""
+    if str(error) == "Receive buffer too long":
+        return httpx.RemoteProtocolError(HEADERS_TOO_LARGE, request=request)
+    return error
 
 
 def _read(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
@@ -283,7 +285,10 @@ def _read(response: httpx.Response, body: bytes, request: httpx.Request) -> http
     holds any byte): a str would be encoded as ASCII, and a target's non-ASCII header would end the command.
     """
     encoding = response.headers.encoding
-    headers = [(name, SCRUBBER.scrub(value).encode(encoding)) for name, value in response.headers.multi_items()
+    items = response.headers.multi_items()
+    if (broken := header_bound(len(items), sum(len(name) + len(value) + 4 for name, value in items))) is not None:
+        raise httpx.RemoteProtocolError(broken, request=request)
+    headers = [(name, SCRUBBER.scrub(value).encode(encoding)) for name, value in items
                if name.lower() not in _DROPPED_ON_READ]
     return httpx.Response(response.status_code, headers=headers, content=body, request=request,
                           extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")})
@@ -316,6 +321,8 @@ class BoundedAsyncClient(httpx.AsyncClient):
         except (TimeoutError, httpx.TimeoutException):
             raise httpx.ReadTimeout(f"no complete answer within {self.bounds.request_seconds:g}s",
                                     request=request) from None
+        except httpx.RemoteProtocolError as error:
+            raise _head_bound(error, request) from None
         body = read_capped(raw, response.headers.get("content-encoding"), cap)
         if size > cap and len(body) <= cap:  # over the cap on the wire already: larger than the cap, whatever it is
             body += b" " * (cap + 1 - len(body))

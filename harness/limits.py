@@ -18,6 +18,21 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 MiB = 1 << 20
+# an answer's head, bounded as the clients we send with bound it: Python's http.client (requests, urllib3, and the
+# SDKs built on them) refuses more than 100 header lines, h11 (httpx) a head of more than 100 KiB
+MAX_HEADER_LINES = 100
+MAX_HEADER_BYTES = 100 * 1024
+
+
+TOO_MANY_HEADER_LINES = f"answer with more than {MAX_HEADER_LINES} header lines (read no further)"
+HEADERS_TOO_LARGE = f"answer headers larger than {MAX_HEADER_BYTES:,} bytes (read no further)"
+
+
+def header_bound(lines: int, size: int) -> str | None:
+    """What an answer's head of ``lines`` header lines and ``size`` bytes breaks, or ``None``."""
+    if lines > MAX_HEADER_LINES:
+        return TOO_MANY_HEADER_LINES
+    return HEADERS_TOO_LARGE if size > MAX_HEADER_BYTES else None
 
 
 @dataclass(frozen=True)

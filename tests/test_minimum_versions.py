@@ -25,7 +25,7 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parent.parent
 # what the floors must carry, whatever else changes: a sample of the tests of what each floored library does
 TESTS = ["tests/test_cli_options.py", "tests/test_reports.py", "tests/test_pytest_plugin.py", "tests/test_client.py",
-         "tests/test_guards.py", "tests/test_spec.py",
+         "tests/test_guards.py", "tests/test_spec.py", "tests/test_encodings.py",
          "tests/test_bounded.py::test_a_huge_answer_comes_back_cut_and_a_redirect_is_not_followed",
          "tests/test_bounded.py::test_the_proxy_the_environment_names_is_used_and_bounded_too",
          "tests/reference/test_schemathesis.py"]  # schemathesis against the reference target (uvicorn)

@@ -39,7 +39,7 @@ from schemathesis.engine import context as engine_context
 from harness import retry_after
 from harness.bounded import WaitBudget, read_capped
 from harness.facts import TRANSIENT, TRANSIENT_WAIT
-from harness.limits import Limits
+from harness.limits import Limits, header_bound
 from harness.redaction import SCRUBBER
 
 MAX_RESENDS = 3
@@ -76,6 +76,10 @@ class Guard:
             response = response.connection.send(response.request, **send_options)
 
     def _read(self, response: requests.Response) -> None:
+        lines = list(response.raw.headers.items())  # each header line (http.client already refused over 100)
+        if (broken := header_bound(len(lines), sum(len(name) + len(value) + 4 for name, value in lines))) is not None:
+            response.close()
+            raise requests.exceptions.ConnectionError(broken, response=response)
         deadline = getattr(self._started, "at", time.monotonic()) + self.bounds.request_seconds
         try:
             body = read_capped(response.raw.stream(_CHUNK, decode_content=False),
@@ -87,8 +91,8 @@ class Guard:
         except urllib3.exceptions.ProtocolError as error:  # shorter than its Content-Length, then closed; or reset
             response.close()
             raise requests.exceptions.ConnectionError(f"the answer broke off: {error}", response=response) from None
-        if self.bounds.cut(body):
-            response.close()  # the rest is never read: the connection goes
+        if self.bounds.cut(body) or not response.raw.closed:
+            response.close()  # the rest is never read (cut, or its coding broke): the connection goes
         response.headers.pop("content-encoding", None)  # the body is inflated already
         for name, value in list(response.headers.items()):  # scrubbed where read, like the body
             response.headers[name] = SCRUBBER.scrub(value)

@@ -27,6 +27,7 @@ import gevent
 import gevent.ssl
 import msgspec
 from geventhttpclient import HTTPClient
+from geventhttpclient.header import Headers
 from geventhttpclient.url import URL
 from locust import User, events
 from locust.exception import CatchResponseError
@@ -35,7 +36,7 @@ from harness.answers import BodyProblem, read_body
 from harness.bounded import read_capped
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
-from harness.limits import add_locust_arguments, from_locust
+from harness.limits import add_locust_arguments, from_locust, header_bound
 from harness.load.manifest import IdPattern, PatternBatch
 from harness.load.pacer import Schedule
 from harness.load.recorder import RECORDER
@@ -105,6 +106,32 @@ class BatchTemplate:
         return self.pattern.id(self._count % self.size, self._count)
 
 
+class HeaderBoundError(ValueError):
+    """An answer's head past the bounds every engine reads within (``harness.limits.header_bound``)."""
+
+
+class BoundedHeaders(Headers):
+    """geventhttpclient's headers (its ``headers_type``), counted as the parser adds each line: past the bound the
+    answer ends, as http.client and h11 end it in the other engines (a line still being received is bounded by
+    the request's deadline)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._lines = self._bytes = 0
+        super().__init__(*args, **kwargs)
+
+    def add(self, field: str, value: str | list[str] | tuple[str, ...]) -> None:
+        if isinstance(value, str):
+            self._lines += 1
+            self._bytes += len(field) + len(value) + 4  # ": " and CRLF
+            if (broken := header_bound(self._lines, self._bytes)) is not None:
+                raise HeaderBoundError(broken)
+        super().add(field, value)
+
+    def clear(self) -> None:  # a 1xx's head is done with; the final answer's is counted afresh
+        self._lines = self._bytes = 0
+        super().clear()
+
+
 class IngestionUser(User):
     abstract = True
     concurrency = 50  # requests a user may have in flight (the pacer starts many at once)
@@ -120,7 +147,8 @@ class IngestionUser(User):
         # identity: an answer is read raw and inflated here, within the cap (harness.bounded); each socket
         # operation times out on its own, and gevent.Timeout in _post bounds the whole request
         self.http = HTTPClient.from_url(
-            url, concurrency=self.concurrency, block_size=READ_BLOCK, connection_timeout=self.bounds.request_seconds,
+            url, concurrency=self.concurrency, block_size=READ_BLOCK, headers_type=BoundedHeaders,
+            connection_timeout=self.bounds.request_seconds,
             network_timeout=self.bounds.request_seconds, ssl_context_factory=gevent.ssl.create_default_context,
             headers={"Content-Type": "application/json", "Accept-Encoding": "identity",
                      "Authorization": f"Bearer {os.environ.get(TOKEN_ENV, '')}", "User-Agent": user_agent("load")})

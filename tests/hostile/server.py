@@ -24,6 +24,9 @@ from collections.abc import Callable
 from functools import cache
 from urllib.parse import quote, quote_plus
 
+import brotli
+import zstandard
+
 SERVE_AT_MOST = 200.0  # seconds one connection is served, whatever its behaviour
 BOMB_BYTES = 1 << 30  # what the gzip bomb inflates to
 HUGE_BYTES = 300 * 10**6  # the huge answer's body
@@ -274,10 +277,38 @@ def short_body(connection: Connection) -> None:
     connection.send(head("400 Bad Request", "Connection: close", length=4096) + body[:60])
 
 
+def header_flood(connection: Connection) -> None:
+    """The first answer whole (a preflight passes); then, in turns, 20,000 header lines (about 600 KB of headers)
+    and one header line of 2 MB, each finished and followed by a short error body."""
+    connection.server.echoes += 1
+    body = b'{"message": "refused"}'
+    if connection.server.echoes == 1:
+        answer(connection, "400 Bad Request", body)
+        return
+    flood = (b"".join(b"X-Flood-%d: %s\r\n" % (n, b"v" * 16) for n in range(20_000))
+             if connection.server.echoes % 2 else b"X-Long: " + b"v" * (2 << 20) + b"\r\n")
+    connection.send(head("400 Bad Request", "Connection: close", length=len(body))[:-2] + flood + b"\r\n" + body)
+
+
+def stacked_bomb(connection: Connection) -> None:
+    """A bomb inside a bomb: 1 GiB of zeros zstd-packed, then brotli-packed (``Content-Encoding: zstd, br``)."""
+    answer(connection, "400 Bad Request", stacked(), "Content-Encoding: zstd, br")
+
+
+def broken_encoding(connection: Connection) -> None:
+    """Answers that are not the coding they name, in turns: plain JSON said to be gzip (a proxy's classic), bytes
+    said to be br, and a coding no client knows over plain JSON (left as sent, as clients leave it)."""
+    connection.server.echoes += 1
+    body = b'{"message": "refused"}'
+    coding, body = [("gzip", body), ("br", b"\x8b\x01not brotli at all"), ("x-unheard-of", body)][
+        connection.server.echoes % 3]
+    answer(connection, "400 Bad Request", body, f"Content-Encoding: {coding}")
+
+
 BEHAVIOURS: dict[str, Callable[[Connection], None]] = {behaviour.__name__: behaviour for behaviour in (
     never_answers, garbage, reset_mid_body, endless_chunked, huge_header, slow_headers, slow_body, huge_body,
     gzip_bomb, token_echo, key_echo, deep_json, long_number, retry_after_day, redirect_elsewhere, injections,
-    header_bytes, short_body)}
+    header_bytes, short_body, header_flood, stacked_bomb, broken_encoding)}
 
 
 @cache
@@ -289,6 +320,15 @@ def bomb() -> bytes:
         for _ in range(BOMB_BYTES >> 20):
             packed.write(zeros)
     return out.getvalue()
+
+
+@cache
+def stacked() -> bytes:
+    """1 GiB of zeros packed by zstd, then by brotli (38 bytes): once per process, in a fifth of a second."""
+    packer = zstandard.ZstdCompressor().compressobj()
+    zeros = bytes(1 << 20)
+    packed = b"".join(packer.compress(zeros) for _ in range(BOMB_BYTES >> 20)) + packer.flush()
+    return brotli.compress(packed, quality=5)
 
 
 class HostileServer:
@@ -318,6 +358,8 @@ class HostileServer:
     def __enter__(self) -> HostileServer:
         if self.behaviour is gzip_bomb:
             bomb()
+        if self.behaviour is stacked_bomb:
+            stacked()
         if self._other is not None:
             self._other.__enter__()
         self._thread.start()

@@ -28,7 +28,7 @@ from tests.test_neutral import commands_in, raw_controls_in
 
 # servers that answer the preflight with something, so that a run goes on to its checks and load
 ANSWERING = ("endless_chunked", "huge_body", "gzip_bomb", "token_echo", "key_echo", "deep_json", "long_number",
-             "retry_after_day", "redirect_elsewhere", "injections", "header_bytes")
+             "retry_after_day", "redirect_elsewhere", "injections", "header_bytes", "stacked_bomb", "broken_encoding")
 EVERY_OUTPUT = ("contract", "contract baseline", "load batch_throughput", "load throttle", "load burst", "load mixed",
                 "load soak", "run", "pytest suite")  # every command and file the echoed key could reach
 UNPARSABLE = {"deep_json": "nested 200,001 levels deep", "long_number": "a JSON number of 200,000 characters"}
@@ -49,6 +49,15 @@ NAMED: dict[tuple[str, str], tuple[str, str | tuple[str, ...]]] = {
     **{(behaviour, command): ("said", words) for behaviour, words in UNPARSABLE.items()
        for command in ("contract", "load batch_throughput")},
     ("long_number", "run"): ("said", UNPARSABLE["long_number"]),
+    # a head past the bounds (100 lines, 100 KiB) ends the request in every engine, saying so
+    ("header_flood", "contract"): ("reason", "header line"),
+    ("header_flood", "load batch_throughput"): ("said", ("more than 100 header lines", "headers larger than")),
+    # codings stacked, a bomb inside a bomb, and codings that do not decode: the cap holds, the coding is named
+    **{("stacked_bomb", command): ("said", "answer larger than 1,048,576 bytes")
+       for command in ("contract", "load batch_throughput")},
+    **{("broken_encoding", command): ("said", ("Content-Encoding 'gzip': the gzip layer does not decode",
+                                                "Content-Encoding 'br': the br layer does not decode"))
+       for command in ("contract", "load batch_throughput")},
 }
 
 CONTRACT = [(behaviour, "contract") for behaviour in BEHAVIOURS if behaviour != "key_echo"]
