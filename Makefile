@@ -27,7 +27,7 @@ tools:
 		{ echo "error: Debian's $$package could not be installed (apt-get needs root and the package index)"; \
 		  exit 1; }; }; done
 
-PYTEST := $(BIN)/pytest -n 8 --dist loadscope --no-loadscope-reorder --durations=25
+PYTEST := $(BIN)/pytest -n 6 --dist loadscope --no-loadscope-reorder --durations=25
 
 # the project's own bytecode, written once: the suite starts hundreds of harness processes, and where the
 # environment sets PYTHONDONTWRITEBYTECODE each of them would compile every module again (0.07 CPU-s a start)

@@ -44,7 +44,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("documented_answer", cases, ids=[f"{o}-{s}" for o, s in cases])
 
 
-# CI runs the suite on 8 workers with --dist loadscope: a work unit is a module, or a class, whose tests share one
+# CI runs the suite on 6 workers with --dist loadscope: a work unit is a module, or a class, whose tests share one
 # worker (and its module-scoped fixtures). The units go out in collection order (--no-loadscope-reorder: xdist's
 # default order, by number of tests, sent the 50-second two-test modules last), so they are collected longest
 # first by the seconds each took in a measured run, kept in tests/durations.json; a unit not measured yet goes
