@@ -39,7 +39,7 @@ import httpx
 
 from harness.encodings import UndecodableError, decoded
 from harness.json_bounds import STAND_IN_PREFIX, stand_in
-from harness.limits import HEADERS_TOO_LARGE, Limits, header_bound
+from harness.limits import HEADERS_TOO_LARGE, Limits, head_bound
 from harness.redaction import SCRUBBER, clip
 
 _LIMITS: list[Limits] = [Limits()]
@@ -286,7 +286,7 @@ def _read(response: httpx.Response, body: bytes, request: httpx.Request) -> http
     """
     encoding = response.headers.encoding
     items = response.headers.multi_items()
-    if (broken := header_bound(len(items), sum(len(name) + len(value) + 4 for name, value in items))) is not None:
+    if (broken := head_bound(items)) is not None:
         raise httpx.RemoteProtocolError(broken, request=request)
     headers = [(name, SCRUBBER.scrub(value).encode(encoding)) for name, value in items
                if name.lower() not in _DROPPED_ON_READ]

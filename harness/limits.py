@@ -22,10 +22,13 @@ MiB = 1 << 20
 # SDKs built on them) refuses more than 100 header lines, h11 (httpx) a head of more than 100 KiB
 MAX_HEADER_LINES = 100
 MAX_HEADER_BYTES = 100 * 1024
-
-
 TOO_MANY_HEADER_LINES = f"answer with more than {MAX_HEADER_LINES} header lines (read no further)"
 HEADERS_TOO_LARGE = f"answer headers larger than {MAX_HEADER_BYTES:,} bytes (read no further)"
+
+
+def line_size(name: str, value: str) -> int:
+    """The bytes one header line takes on the wire (its ": " and CRLF counted)."""
+    return len(name) + len(value) + 4
 
 
 def header_bound(lines: int, size: int) -> str | None:
@@ -33,6 +36,11 @@ def header_bound(lines: int, size: int) -> str | None:
     if lines > MAX_HEADER_LINES:
         return TOO_MANY_HEADER_LINES
     return HEADERS_TOO_LARGE if size > MAX_HEADER_BYTES else None
+
+
+def head_bound(items: list[tuple[str, str]]) -> str | None:
+    """What a head of these (name, value) lines breaks, or ``None``."""
+    return header_bound(len(items), sum(line_size(name, value) for name, value in items))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 import zstandard
 
 from harness.bounded import read_capped
-from harness.encodings import MAX_LAYERS, STEP, ZSTD_WINDOW
+from harness.encodings import MAX_LAYERS, STEP, ZSTD_WINDOW, decoded
 from harness.json_bounds import STAND_IN_PREFIX
 
 CAP = 1000
@@ -107,8 +107,6 @@ def test_identity_and_codings_no_client_decodes_leave_the_body_as_sent(coding: s
 
 def test_no_layer_hands_on_more_than_a_step_at_a_time() -> None:
     """What bounds memory: each layer's output per pull, whatever one input chunk holds."""
-    from harness.encodings import decoded  # noqa: PLC0415
-
     packed = brotli.compress(gzip.compress(bytes(64 << 20)), quality=5)
     sizes = [len(piece) for _, piece in zip(range(50), decoded([packed], "gzip, br"), strict=False)]
     assert sizes and max(sizes) <= STEP

@@ -39,7 +39,7 @@ from schemathesis.engine import context as engine_context
 from harness import retry_after
 from harness.bounded import WaitBudget, read_capped
 from harness.facts import TRANSIENT, TRANSIENT_WAIT
-from harness.limits import Limits, header_bound
+from harness.limits import Limits, head_bound
 from harness.redaction import SCRUBBER
 
 MAX_RESENDS = 3
@@ -76,8 +76,8 @@ class Guard:
             response = response.connection.send(response.request, **send_options)
 
     def _read(self, response: requests.Response) -> None:
-        lines = list(response.raw.headers.items())  # each header line (http.client already refused over 100)
-        if (broken := header_bound(len(lines), sum(len(name) + len(value) + 4 for name, value in lines))) is not None:
+        # each header line (http.client already refused over 100)
+        if (broken := head_bound(list(response.raw.headers.items()))) is not None:
             response.close()
             raise requests.exceptions.ConnectionError(broken, response=response)
         deadline = getattr(self._started, "at", time.monotonic()) + self.bounds.request_seconds

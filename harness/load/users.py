@@ -36,7 +36,7 @@ from harness.answers import BodyProblem, read_body
 from harness.bounded import read_capped
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
-from harness.limits import add_locust_arguments, from_locust, header_bound
+from harness.limits import add_locust_arguments, from_locust, header_bound, line_size
 from harness.load.manifest import IdPattern, PatternBatch
 from harness.load.pacer import Schedule
 from harness.load.recorder import RECORDER
@@ -122,7 +122,7 @@ class BoundedHeaders(Headers):
     def add(self, field: str, value: str | list[str] | tuple[str, ...]) -> None:
         if isinstance(value, str):
             self._lines += 1
-            self._bytes += len(field) + len(value) + 4  # ": " and CRLF
+            self._bytes += line_size(field, value)
             if (broken := header_bound(self._lines, self._bytes)) is not None:
                 raise HeaderBoundError(broken)
         super().add(field, value)
