@@ -4,9 +4,10 @@ Locust's own statistics round response times into buckets; SLOs on
 percentiles need exact values, so every request is also recorded in an HDR
 histogram (microseconds, 3 significant digits), overall and per time window
 for the latency-over-time chart. Workers send what they recorded since their
-last report through Locust's ``report_to_master`` event; the master (or a
-local run) merges it and, when Locust quits, writes the summary to the path
-given by ``--harness-summary``.
+last report through Locust's ``report_to_master`` event, and their last
+tally when the run stops (``harness.load.handover``); the master (or a local
+run) merges it and, when Locust quits, writes the summary to the path given
+by ``--harness-summary``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
 from harness.facts import THROTTLED
+from harness.limits import from_locust
 from harness.load import summary as summary_file
 from harness.load.abort import AbortRule, Breach, LiveWindow, parse_rules
+from harness.load.handover import Handover
 from harness.load.manifest import ACKNOWLEDGED, UNCERTAIN, ManifestWriter, PatternBatch, part_path
 from harness.load.slo import PERCENTILES
 from harness.load.summary import TENANT, LoadSummary, ScenarioVerdict, Step, Window
@@ -216,6 +219,9 @@ class Recorder:
         environment.events.test_start.add_listener(lambda **_: self._restart())
         environment.events.report_to_master.add_listener(self._report)
         environment.events.worker_report.add_listener(self._merge)
+        # each worker's last tally reaches the master before it quits, however long its users take to stop
+        bound = (environment.stop_timeout or 0) + from_locust(options).request_seconds
+        Handover(self._take, self._merge_tally, bound).install(environment)
         manifest = getattr(options, "harness_manifest", "")
         self.manifest = ManifestWriter(part_path(Path(manifest))) if manifest else None
         if self.manifest is not None:  # every user has stopped and its answers are in: readable at once
@@ -249,14 +255,21 @@ class Recorder:
     def _restart(self) -> None:
         self.started = time.time()
 
+    def _take(self) -> dict[str, Any]:
+        """What this process recorded since its last report, as a message; the tally starts again."""
+        message, self.tally = self.tally.to_message(), Tally()
+        return message
+
     def _report(self, client_id: str, data: dict[str, Any]) -> None:
-        data["harness"] = self.tally.to_message()
-        self.tally = Tally()
+        data["harness"] = self._take()
 
     def _merge(self, client_id: str, data: dict[str, Any]) -> None:
         if "harness" in data:
-            self.workers.add(client_id)
-            self.tally.merge(data["harness"])
+            self._merge_tally(client_id, data["harness"])
+
+    def _merge_tally(self, client_id: str, message: dict[str, Any]) -> None:
+        self.workers.add(client_id)
+        self.tally.merge(message)
 
     def summary(self) -> LoadSummary:
         tally = self.tally

@@ -178,8 +178,8 @@ class IngestionUser(User):
 
     def paced(self, send: Callable[[], object]) -> None:
         """A task's body: a slice of this user's open-model schedule of ``send`` (``--user-rate``), or one
-        ``send`` in a closed loop. Short slices let Locust stop the user between tasks at once: a worker's
-        final statistics reach the master within the half second it waits for them."""
+        ``send`` in a closed loop. Short slices let Locust stop the user between tasks at once, so a run
+        ends soon after its run time (a worker's last tally waits for it: ``harness.load.handover``)."""
         if self.schedule is None:
             send()
         else:

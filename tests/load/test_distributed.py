@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from harness.reference import TargetConfig, running_target
+from harness.reference.config import Latency
 from tests.load.conftest import TOKEN, harness_load
 
 
@@ -45,3 +46,17 @@ def test_master_with_two_workers_aggregates_both(tmp_path: Path) -> None:
     assert len(summary["workers"]) == 2
     assert summary["accepted_events"] > 0 and report["accounting"]["balanced"]
     assert [worker.returncode for worker in workers] == [0, 0]
+
+
+def test_a_worker_whose_users_stop_slowly_still_hands_over_its_last_tally(tmp_path: Path) -> None:
+    """Each answer takes 1.5 s, so at the run's end every worker waits that long for its users' requests: past
+    the half second Locust's master waits on its own. The events those answers acknowledged are counted."""
+    with running_target(TargetConfig(tokens=(TOKEN,), rate=1000, latency=Latency.parse("fixed:1.5s"))) as target:
+        result, report = harness_load("--processes", "2", "--base-url", target.base_url, "--admin-token",
+                                      target.config.admin_token or "", "--users", "4", "--rate", "8",
+                                      "--run-time", "4s", "--batch-size", "20", "--slo", "p95<5s", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = report["summary"]
+    assert len(summary["workers"]) == 2
+    assert summary["accepted_events"] > 0 and report["accounting"]["balanced"], report["accounting"]
+
