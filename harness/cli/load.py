@@ -63,7 +63,7 @@ def refuse_target_override(passed_through: list[str]) -> None:
 
 
 def free_port() -> int:
-    """A loopback port nothing listens on now, for Locust's web UI."""
+    """A loopback port nothing listens on now, for Locust's web UI or the master of ``--processes``."""
     import socket  # noqa: PLC0415
 
     with socket.socket() as probe:
@@ -199,7 +199,10 @@ def load(
     seconds = _seconds(run_time, "--run-time") if run_time else UNBOUNDED_RUN if chosen.ends_itself else 60.0
     options = LoadOptions(scenario=scenario, users=users, rate=rate, quota=quota, unthrottled=unthrottled,
                           run_time=seconds, processes=processes,
-                          master=master, expect_workers=expect_workers, master_bind_port=master_port, slos=slos,
+                          master=master, expect_workers=expect_workers, slos=slos,
+                          # --processes: its own master on a free loopback port, so two runs on one machine
+                          # never meet (the second's workers would join the first's run)
+                          master_bind_port=master_port if master or processes < 2 else free_port(),
                           batch_size=batch_size, extra=tuple(ctx.args), abort_rules=abort_rules,
                           account_id=account_id, tag_dimension=tag_dimension, web_port=free_port() if web else None,
                           limits=bounds(timeout, max_answer_bytes, max_retry_wait))

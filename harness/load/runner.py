@@ -107,7 +107,9 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
         command += ["--master", "--expect-workers", str(options.expect_workers),
                     "--master-bind-port", str(options.master_bind_port)]
     elif options.processes > 1 and scenario.distributable:
-        command += ["--processes", str(options.processes)]
+        port = str(options.master_bind_port)  # the master and its forked workers meet on loopback only
+        command += ["--processes", str(options.processes), "--master-bind-host", "127.0.0.1",
+                    "--master-bind-port", port, "--master-port", port]
     return [*command, *options.extra]
 
 

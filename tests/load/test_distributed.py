@@ -7,10 +7,13 @@ import socket
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
+from harness.load.runner import LoadOptions, locust_command
 from harness.reference import TargetConfig, running_target
 from harness.reference.config import Latency
+from harness.spec import load_spec
 from tests.load.conftest import TOKEN, harness_load
 
 
@@ -60,3 +63,12 @@ def test_a_worker_whose_users_stop_slowly_still_hands_over_its_last_tally(tmp_pa
     assert len(summary["workers"]) == 2
     assert summary["accepted_events"] > 0 and report["accounting"]["balanced"], report["accounting"]
 
+
+def test_processes_meet_their_own_master_on_loopback_at_the_port_chosen_for_the_run() -> None:
+    """Two ``--processes`` runs on one machine each get a free port from the CLI: a fixed 5557 let the second
+    run's workers join the first's master (its events sent to the first's target, both manifests wrong)."""
+    options = LoadOptions(processes=2, master_bind_port=40123)
+    command = locust_command(options, "http://127.0.0.1:1", Path("out"), load_spec(None))
+    flags = dict(pairwise(command))
+    assert flags["--processes"] == "2" and flags["--master-bind-host"] == "127.0.0.1"
+    assert flags["--master-bind-port"] == flags["--master-port"] == "40123"
