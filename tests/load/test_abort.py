@@ -37,7 +37,10 @@ def test_a_target_that_collapses_mid_run_is_left_within_5_s_of_the_breach(tmp_pa
     assert aborted.startswith("aborted at 00:") and "over the last 10 s (rule errors>20%/10s)" in aborted
     assert any(breach.startswith("aborted at") for breach in report["breaches"])
     breached = breach_second(summary["windows"])
-    assert summary["elapsed_s"] - breached <= 5, (summary["elapsed_s"], breached, aborted)
+    # left: no request answered more than 5 s after the breach (the watcher judges 2 s behind the clock, once a
+    # second). Read from the run's own windows, not its end: writing the reports after takes a slow machine longer
+    last = max(w["t"] for w in summary["windows"] if w["requests"])
+    assert last - breached <= 5, (last, breached, aborted)
     assert summary["elapsed_s"] < 40  # well short of the 60 s asked for
     assert report["accounting"]["balanced"], report["accounting"]  # what was acknowledged before is all stored
 
