@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import msgspec
 
+from harness.json_text import NotInteroperable, NotJson, decode
 from harness.samples import sample
 from harness.spec import HeaderSpec, Operation, Spec
 
@@ -96,9 +96,14 @@ def read_body(spec: Spec, operation: Operation, status: int, content: bytes, con
             raise BodyProblem(f"the spec documents no body, got {_excerpt(content)}")
         return None
     try:
-        body = msgspec.json.decode(content)
-    except msgspec.DecodeError:
+        decoded = decode(content)
+    except NotJson:
         raise BodyProblem(f"not JSON ({content_type or 'no content type'}): {_excerpt(content)}") from None
+    except NotInteroperable as problem:
+        raise BodyProblem(f"JSON only to some parsers: {problem}") from None
+    if decoded.repeated:  # parsers disagree on which value counts: a client may read another answer than ours
+        raise BodyProblem("; ".join(repeated.describe() for repeated in decoded.repeated[:3]))
+    body = decoded.value
     error = spec.validator(documented.schema_pointer).first_error(body)
     if error is not None:
         raise BodyProblem(f"{error.describe()} (schema {documented.schema_pointer})")

@@ -14,7 +14,8 @@ PACKAGE = ROOT / "harness"
 
 FOUNDATION = {"harness.errors", "harness.facts", "harness.pointers", "harness.durations", "harness.retry_after",
               "harness.redaction", "harness.neutral", "harness.verdicts", "harness.progress", "harness.bounded",
-              "harness.limits", "harness.baseline", "harness.json_bounds", "harness.trail", "harness.encodings"}
+              "harness.limits", "harness.baseline", "harness.json_bounds", "harness.json_text", "harness.trail",
+              "harness.encodings"}
 # ARCHITECTURE.md's table of layers, bottom up: the modules (or packages) of each, and the layers it may import
 LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "foundation": (FOUNDATION, {"foundation"}),

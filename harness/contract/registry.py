@@ -14,9 +14,10 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import msgspec
+from harness.json_text import Decoded, NotInteroperable, NotJson, decode
 
 if TYPE_CHECKING:
     from harness.spec import Operation, Spec
@@ -36,8 +37,23 @@ class Seen:
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
+    @cached_property
+    def _decoded(self) -> Decoded | NotJson | NotInteroperable:
+        try:
+            return decode(self.body)
+        except (NotJson, NotInteroperable) as error:
+            return error
+
+    def decoded(self) -> Decoded:
+        """The body as RFC 8259 reads it (decoded once, however many judges ask); raises :class:`NotJson` or
+        :class:`NotInteroperable` (``harness.json_text``)."""
+        if isinstance(self._decoded, ValueError):
+            raise self._decoded
+        return self._decoded
+
     def json(self) -> Any:
-        return msgspec.json.decode(self.body)
+        """The body's value: the last of a member named twice, as most parsers keep it."""
+        return self.decoded().value
 
 
 # a probe takes the run's harness.contract.context.ProbeContext; named by its place, not imported: the context

@@ -27,6 +27,7 @@ from harness.bounded import BoundedClient, WaitBudget, limits
 from harness.contract.model import THROTTLING, USE_TOKEN, Exchange, FollowUp, Results, redact_headers
 from harness.contract.registry import Seen, judge_all
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED, TRANSIENT, TRANSIENT_WAIT
+from harness.json_text import NotInteroperable, NotJson, decode
 from harness.redaction import Secret
 from harness.spec import Operation, Spec
 from harness.trail import user_agent
@@ -86,9 +87,10 @@ class Sent:
         return self.exchange.status
 
     def json(self) -> Any:
+        """The answer's value as the judges read it (``None`` when not JSON, or JSON to some parsers only)."""
         try:
-            return msgspec.json.decode(self.exchange.response_body)
-        except msgspec.DecodeError:
+            return decode(self.exchange.response_body).value
+        except (NotJson, NotInteroperable):
             return None
 
     def rejected(self) -> list[Any]:

@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import msgspec
-
 from harness.contract.context import ProbeContext
 from harness.contract.registry import Seen, judge, probe
 from harness.facts import REJECTED, WRONG_CONTENT_TYPE
+from harness.json_text import NotInteroperable, NotJson
 from harness.spec import Operation, Spec
 
 ERROR_RESPONSES = "error_responses"
@@ -54,16 +53,21 @@ def error_response(spec: Spec, operation: Operation, request: Any, seen: Seen) -
     if seen.content_type != "application/json":
         return [f"error {seen.status} served as {seen.content_type or 'no Content-Type'}, not application/json"]
     try:
-        body = seen.json()
-    except msgspec.DecodeError:
+        decoded = seen.decoded()
+    except NotJson:
         return [f"error {seen.status} body is not JSON"]
+    except NotInteroperable as problem:
+        return [f"error {seen.status} body is JSON only to some parsers: {problem}"]
+    # a member named twice: said, then the value most parsers keep (the last) judged as any other
+    problems = [f"error {seen.status} body: {repeated.describe()}" for repeated in decoded.repeated[:3]]
+    body = decoded.value
     response = operation.response_for(seen.status)
     if response is not None and response.schema_pointer:
         errors = sorted(spec.validator(response.schema_pointer).iter_errors(body), key=str)
         if errors:
-            return [f"error {seen.status} body breaks {response.schema_pointer.rsplit('/', 1)[-1]}: "
-                    f"{errors[0].message[:200]}"]
+            return [*problems, f"error {seen.status} body breaks {response.schema_pointer.rsplit('/', 1)[-1]}: "
+                               f"{errors[0].message[:200]}"]
     message = body.get("message") if isinstance(body, dict) else None
     if isinstance(message, str) and (leak := _LEAK.search(message)):
-        return [f"error {seen.status} message leaks internals: {leak.group(0).strip()[:120]!r}"]
-    return []
+        problems.append(f"error {seen.status} message leaks internals: {leak.group(0).strip()[:120]!r}")
+    return problems

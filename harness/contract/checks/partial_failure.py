@@ -11,6 +11,7 @@ import msgspec
 from harness.contract.context import ProbeContext
 from harness.contract.registry import Seen, judge, probe
 from harness.facts import ID_FIELD
+from harness.json_text import NotInteroperable, NotJson
 from harness.spec import Operation, Spec
 
 PARTIAL_FAILURE = "partial_failure"
@@ -64,13 +65,21 @@ def batch_answer(spec: Spec, operation: Operation, request: Any, seen: Seen) -> 
     if not operation.is_batch or seen.status not in (202, 207) or not spec.lists_errors(operation, str(seen.status)):
         return None  # not a batch acknowledgement, or one whose documented body lists no events
     try:
-        body = seen.json()
-    except msgspec.DecodeError:
+        decoded = seen.decoded()
+    except NotJson:
         return [f"{seen.status} body is not JSON"]
+    except NotInteroperable as problem:
+        return [f"{seen.status} body is JSON only to some parsers: {problem}"]
+    # a member named twice (two errors lists): said, then the value most parsers keep (the last) judged
+    problems = [f"{seen.status} body: {repeated.describe()}" for repeated in decoded.repeated[:3]]
+    return problems + _listed_problems(seen.status, decoded.value, request, operation)
+
+
+def _listed_problems(status: int, body: Any, request: Any, operation: Operation) -> list[str]:
     errors = body.get("errors") if isinstance(body, dict) else None
     if not isinstance(errors, list):
-        return [f"{seen.status} body has no errors list"]
-    if seen.status == 202:
+        return [f"{status} body has no errors list"]
+    if status == 202:
         return [] if not errors else [f"202 lists {len(errors)} rejected events (a partial failure is 207)"]
     sent = request.get(operation.envelope_key) if isinstance(request, dict) else None
     if not errors:
