@@ -252,6 +252,22 @@ def _ingest_202_body(scope: dict[str, Any], status: int, headers: Headers,
     return status, headers, body
 
 
+def _repeated_errors(scope: dict[str, Any], status: int, headers: Headers,
+                     body: bytes) -> tuple[int, Headers, bytes]:
+    """A 207 naming ``errors`` twice: the rejected events, then an empty list (a serializer merging two maps)."""
+    if status == 207:
+        body = body.rstrip()[:-1] + b', "errors": []}'
+    return status, headers, body
+
+
+def _lone_surrogate(scope: dict[str, Any], status: int, headers: Headers,
+                    body: bytes) -> tuple[int, Headers, bytes]:
+    """Errors whose message ends in half an emoji: a UTF-16 string cut between its surrogates, then escaped."""
+    if status == 400 and body.rstrip().endswith(b'"}'):
+        body = body.rstrip()[:-2] + b' \\ud83d"}'
+    return status, headers, body
+
+
 def _altered_echo(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
     if status == 207:
         answer = msgspec.json.decode(body)
@@ -359,6 +375,10 @@ FAULTS = (
     Fault("last_write_wins", "partial_failure", "answers 202 to a conflict on /ingest", LastWriteWins),
     Fault("all_conflicts_207", "partial_failure", "answers 207 when every event conflicts", AllConflicts207),
     Fault("altered_echo", "partial_failure", "echoes rejected events changed", rewriting(_altered_echo)),
+    Fault("repeated_errors", "partial_failure", "names errors twice in a 207: the rejected, then []",
+          rewriting(_repeated_errors)),
+    Fault("lone_surrogate", "error_responses", "ends error messages in a lone surrogate escape",
+          rewriting(_lone_surrogate)),
     Fault("no_errors_list", "partial_failure", "answers a batch's 202 without an errors list",
           rewriting(_no_errors_list)),
     Fault("text_errors", "error_responses", "serves errors as text/plain", rewriting(_text_errors)),

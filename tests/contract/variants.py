@@ -7,6 +7,7 @@ must stay silent on every one of them: a false alarm is as bad as a miss.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,13 @@ def _errors_reversed(scope: dict[str, Any], status: int, headers: Headers,
 
 
 def _charset(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    """``charset=utf-8``, and JSON written as Python's ``json.dumps`` writes it: ASCII only, each other character
+    a ``\\u`` escape (a surrogate pair beyond the BMP, as in the message's emoji): one text, parsers agree."""
+    if body.strip() and any(k == b"content-type" and b"json" in v for k, v in headers):
+        answer = msgspec.json.decode(body)
+        if isinstance(answer, dict) and isinstance(answer.get("message"), str):
+            answer["message"] += " (détails 😀)"
+        body = json.dumps(answer, ensure_ascii=True).encode()
     return status, [(k, b"application/json; charset=utf-8" if k == b"content-type" else v) for k, v in headers], body
 
 
@@ -78,7 +86,8 @@ class Variant:
 VARIANTS = (
     Variant("over_limit_422", "422, not 400, for more events than the batch limit", rewriting(_over_limit_422)),
     Variant("errors_reversed", "a 207's errors in another order than the request's", rewriting(_errors_reversed)),
-    Variant("charset", "Content-Type: application/json; charset=utf-8", rewriting(_charset)),
+    Variant("charset", "Content-Type: application/json; charset=utf-8, JSON in ASCII (\\u escapes, surrogate "
+                       "pairs)", rewriting(_charset)),
     Variant("connection_close", "Connection: close on every answer", rewriting(_connection_close)),
     Variant("retry_after_longer", "a Retry-After one second longer than needed", rewriting(_retry_after(_longer))),
     Variant("unauth_quota", f"the documented {UNAUTH_QUOTA} unauthenticated requests per 30 minutes per IP, "

@@ -305,10 +305,22 @@ def broken_encoding(connection: Connection) -> None:
     answer(connection, "400 Bad Request", body, f"Content-Encoding: {coding}")
 
 
+def parsers_disagree(connection: Connection) -> None:
+    """JSON parsers read differently: every batch a 207 naming ``errors`` twice; every other request, in turns, a
+    400 naming ``message`` twice, one whose message is Latin-1 (not UTF-8), one with a lone surrogate escape."""
+    connection.server.echoes += 1
+    if connection.request.split(b" ", 2)[1].endswith(b"/ingestBatch"):
+        answer(connection, "207 Multi-Status", b'{"errors": [{"message": "conflict"}], "errors": []}')
+        return
+    body = [b'{"message": "refused", "message": "accepted"}', b'{"message": "refus\xe9"}',
+            b'{"message": "refused \\ud800 here"}'][connection.server.echoes % 3]
+    answer(connection, "400 Bad Request", body)
+
+
 BEHAVIOURS: dict[str, Callable[[Connection], None]] = {behaviour.__name__: behaviour for behaviour in (
     never_answers, garbage, reset_mid_body, endless_chunked, huge_header, slow_headers, slow_body, huge_body,
     gzip_bomb, token_echo, key_echo, deep_json, long_number, retry_after_day, redirect_elsewhere, injections,
-    header_bytes, short_body, header_flood, stacked_bomb, broken_encoding)}
+    header_bytes, short_body, header_flood, stacked_bomb, broken_encoding, parsers_disagree)}
 
 
 @cache
