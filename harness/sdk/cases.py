@@ -2,7 +2,8 @@
 
 - every documented status (and ``default``), answered with a spec-valid body;
 - 429 with and without ``Retry-After``;
-- malformed answers: not JSON, truncated JSON, JSON of the wrong shape;
+- malformed answers: not JSON, truncated JSON, JSON of the wrong shape, and errors JSON parsers read
+  differently (a member named twice, bytes not UTF-8, a lone surrogate escape);
 - a connection dropped after the status line;
 - every constraint of the spec, through the SDK (the event factory's
   variants): each invalid one (a required field missing, ``maxLength`` + 1,
@@ -18,6 +19,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,10 +60,21 @@ TIMESTAMP_FORMS = {  # the child's names of the forms (harness/sdk/child.py) and
     "z-string": "a string ending in Z"}
 
 
-# malformed answers: (name, status, raw body, content type)
-MALFORMED = (("not JSON", "<html><body>Bad gateway</body></html>", "text/html"),
-             ("truncated JSON", '{"errors": [{"message": "x", "eventPayl', "application/json"),
-             ("wrong shape", '{"errors": "none", "message": 42}', "application/json"))
+# malformed answers: (name, raw body, content type), as a 400 and (to a batch) as a 202
+MALFORMED = (("not JSON", b"<html><body>Bad gateway</body></html>", "text/html"),
+             ("truncated JSON", b'{"errors": [{"message": "x", "eventPayl', "application/json"),
+             ("wrong shape", b'{"errors": "none", "message": 42}', "application/json"))
+# errors JSON parsers read differently (harness.json_text): which message does the SDK hand its caller, if any?
+DISAGREED = (("naming message twice", b'{"message": "refused", "message": "refused, said twice"}',
+              "application/json"),
+             ("not UTF-8", b'{"message": "refus\xe9 (Latin-1)"}', "application/json"),
+             ("with a lone surrogate", b'{"message": "refused \\ud800"}', "application/json"))
+
+
+def _raw(status: int, raw: bytes, content_type: str) -> dict[str, Any]:
+    """A scripted answer of exactly these bytes (base64 on the way to the target: they need not be UTF-8)."""
+    return {"status": status, "content": base64.b64encode(raw).decode(), "content_base64": True,
+            "content_type": content_type}
 
 
 def cases(spec: Spec, factory: EventFactory) -> list[Case]:
@@ -94,9 +107,12 @@ def _operation_cases(spec: Spec, operation: Operation, factory: EventFactory) ->
     for name, raw, content_type in MALFORMED:
         if operation.is_batch:
             made.append(Case(f"{op}:202-{name}", op, f"202, body {name}", "malformed-success", success,
-                             [{"status": success, "content": raw, "content_type": content_type}], events(), batch))
+                             [_raw(success, raw, content_type)], events(), batch))
         made.append(Case(f"{op}:400-{name}", op, f"400, body {name}", "malformed-error", 400,
-                         [{"status": 400, "content": raw, "content_type": content_type}], events(), batch))
+                         [_raw(400, raw, content_type)], events(), batch))
+    for name, raw, content_type in DISAGREED:
+        made.append(Case(f"{op}:400-{name}", op, f"400, body {name}", "malformed-error", 400,
+                         [_raw(400, raw, content_type)], events(), batch))
     made.append(Case(f"{op}:dropped", op, "connection dropped", "dropped", 503,
                      [{"status": 503, "drop": True}], events(), batch))
     return made + _constraint_cases(operation, factory) + _timestamp_cases(spec, operation, factory)
