@@ -192,13 +192,21 @@ def run_all(context: RunContext, plan: list[Stage] | None = None) -> list[tuple[
     context.root.mkdir(parents=True, exist_ok=True)
     todo = stages(context) if plan is None else plan
     done = []
+    aborted_by = ""  # the stage whose abort rules stopped it: the target was failing, so later stages send nothing
     for stage in todo:
         context.on_progress(f"stage: {stage.name}", len(done), len(todo))
         started = time.monotonic()
-        try:
-            report = stage.run(context)
-        except HarnessError as error:
-            report = error_report(stage.folder, stage.name, context.target.label, str(error))
+        if aborted_by:
+            reason = f"not run: {aborted_by} was aborted (the target was failing), so nothing more was sent to it"
+            report = Report(stage.folder, stage.name, context.target.label,
+                            [Row(stage.name, "", Outcome.SKIPPED, reason)], summary=reason)
+        else:
+            try:
+                report = stage.run(context)
+            except HarnessError as error:
+                report = error_report(stage.folder, stage.name, context.target.label, str(error))
+            if any(row.group == "abort" and row.outcome is Outcome.FAILED for row in report.rows):
+                aborted_by = stage.name
         report.seconds = time.monotonic() - started
         if context.baseline is not None:
             report = judge(report, context.baseline)

@@ -14,7 +14,7 @@ from harness.reports.html import write_index
 from harness.run import LintStage, RunContext, RunPlan, SpecDiffStage, run_all, stages
 from harness.spec import bundled_spec_path, load_spec
 from harness.targets import resolve
-from harness.verdicts import EXIT_ERROR, Outcome, Report, exit_code
+from harness.verdicts import EXIT_ERROR, Outcome, Report, Row, exit_code
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,39 @@ def test_a_stage_that_raises_is_an_error_row_and_the_index_is_still_written(tmp_
     assert (tmp_path / "broken" / "broken.json").is_file() and (tmp_path / "lint" / "lint-junit.xml").is_file()
     index = write_index(stages, target.label, tmp_path, 1.0).read_text()
     assert "cannot make a valid sample" in index
+
+
+@dataclass
+class AbortedStage:
+    """A load stage whose abort rules stopped it: the target was failing."""
+
+    name: str = "load-throughput"
+    folder: str = "load-throughput"
+
+    def run(self, context: RunContext) -> Report:
+        return Report("load", "Load", context.target.label, [
+            Row("abort rules", "batch_throughput", Outcome.FAILED, "aborted at 00:12: errors 100%", group="abort")])
+
+
+@dataclass
+class CountingStage:
+    name: str = "load-throttle"
+    folder: str = "load-throttle"
+    runs: int = 0
+
+    def run(self, context: RunContext) -> Report:
+        self.runs += 1
+        return Report("load", "Load", context.target.label, [Row("x", "y", Outcome.PASSED, "")])
+
+
+def test_after_a_stage_is_aborted_the_later_stages_send_nothing_and_say_why(tmp_path: Path) -> None:
+    later = CountingStage()
+    with resolve(None, "stage-tenant") as target:
+        done = run_all(RunContext(target, load_spec(), RunPlan(quick=True), tmp_path), [AbortedStage(), later])
+    (_, aborted, _), (_, skipped, _) = done
+    assert aborted.outcome is Outcome.FAILED and later.runs == 0
+    assert skipped.outcome is Outcome.SKIPPED
+    assert skipped.rows[0].message.startswith("not run: load-throughput was aborted (the target was failing)")
 
 
 def test_an_embedded_target_that_cannot_start_is_a_target_error(tmp_path: Path) -> None:

@@ -41,6 +41,9 @@ from harness.targets import Target
 from harness.verdicts import Finding, Outcome, Report, Row
 
 STOP_MARGIN = 90.0  # seconds past --run-time before a Locust run is killed
+ACCOUNTING = "acknowledged events stored once"
+NOT_ASKED_AFTER_ABORT = ("not asked: the run was aborted (the target was failing), so nothing more was sent to it; "
+                         "whether it stored what it acknowledged is not verified")
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def account(readback: AdminClient, before: Counts, summary: LoadSummary, scenari
                + (f" and {unanswered:,} sent without an answer (in flight at the stop, timed out or cut off: "
                   "each may be stored)" if unanswered else "")
                + f"; the target counts {delta.acknowledged:,} acknowledged and {delta.stored:,} stored")
-    return Row("acknowledged events stored once", scenario, Outcome.PASSED if balanced else Outcome.FAILED,
+    return Row(ACCOUNTING, scenario, Outcome.PASSED if balanced else Outcome.FAILED,
                message, [] if balanced else [Finding(message)], group="accounting")
 
 
@@ -232,12 +235,15 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
     if summary.aborted:
         rows.append(Row("abort rules", options.scenario, Outcome.FAILED, summary.aborted, [Finding(summary.aborted)],
                         group="abort"))
-    if readback is not None and before is not None:
+        # quiet after an abort: the target was failing, so nothing more is sent to it (not even a read-back)
+        rows.append(Row(ACCOUNTING, options.scenario, Outcome.SKIPPED, NOT_ASKED_AFTER_ABORT, group="accounting"))
+    elif readback is not None and before is not None:
         rows.append(account(readback, before, summary, options.scenario))
-        readback.close()
     elif summary.sample:
         on_progress("asking the target about acknowledged events", 0, None)
         rows.append(probe_acknowledged(target, spec, summary.sample, options.scenario))
+    if readback is not None:
+        readback.close()
     report = Report("load", f"Load scenario {options.scenario}", target.label, rows,
                     summary=(f"{summary.aborted}; " if summary.aborted else "") + one_line(summary)
                     + ("; bounded by the quota" if bounded else ""),
@@ -254,7 +260,8 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
                       "slos": [{"slo": row.name, "met": row.outcome is Outcome.PASSED, "value": row.message}
                                for row in rows if row.group == "slo"],
                       "throttle": summary.verdict.details.get("throttle") if summary.verdict else None,
-                      "accounting": next(({"balanced": row.outcome is Outcome.PASSED, "detail": row.message}
+                      "accounting": next(({"balanced": None if row.outcome is Outcome.SKIPPED
+                                           else row.outcome is Outcome.PASSED, "detail": row.message}
                                           for row in rows if row.group == "accounting"), None),
                       "manifest": manifest, "summary": msgspec.to_builtins(summary)}
     return report

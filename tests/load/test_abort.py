@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from harness.load.abort import DEFAULT_RULES, LiveWindow, parse_rules, with_default_rules
 from harness.reference import TargetConfig, running_target
+from harness.reference.app import TargetApp
 from harness.reference.config import Outage
 from tests.load.conftest import TOKEN, harness_load
 
@@ -23,13 +25,32 @@ def breach_second(windows: list[dict[str, Any]], window: int = 10, share: float 
     raise AssertionError(f"no breach in {windows}")
 
 
+class Recording(TargetApp):
+    """The reference target, noting the path of each request it receives, in order."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        super().__init__(config)
+        self.paths: list[str] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.paths.append(scope["path"])
+        await super().__call__(scope, receive, send)
+
+
 @pytest.mark.parametrize("processes", ["1", "2"])
 def test_a_target_that_collapses_mid_run_is_left_within_5_s_of_the_breach(tmp_path: Path, processes: str) -> None:
+    """One process without the read-back (the black-box loss sample would follow the run), two with it: after the
+    abort neither sends the target anything more."""
     config = TargetConfig(tokens=(TOKEN,), rate=1000.0, outage=Outage(8.0, 120.0))
-    with running_target(config) as target:
-        result, report = harness_load("--base-url", target.base_url, "--admin-token", target.config.admin_token or "",
+    with running_target(config, make_app=Recording) as target:
+        admin = ["--admin-token", target.config.admin_token or ""] if processes == "2" else []
+        started = time.monotonic()
+        result, report = harness_load("--base-url", target.base_url, *admin,
                                       "--run-time", "60s", "--batch-size", "10", "--rate", "40",
                                       "--processes", processes, "--slo", "p95<10s", cwd=tmp_path, timeout=120)
+        seconds = time.monotonic() - started
+        paths = list(target.app.paths)
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     assert report is not None and (tmp_path / "out" / "locust.html").is_file()
     summary = report["summary"]
@@ -42,7 +63,12 @@ def test_a_target_that_collapses_mid_run_is_left_within_5_s_of_the_breach(tmp_pa
     last = max(w["t"] for w in summary["windows"] if w["requests"])
     assert last - breached <= 5, (last, breached, aborted)
     assert summary["elapsed_s"] < 40  # well short of the 60 s asked for
-    assert report["accounting"]["balanced"], report["accounting"]  # what was acknowledged before is all stored
+    # quiet after the abort: neither the loss sample nor the read-back; the accounting says it was not verified
+    after = paths[max(i for i, path in enumerate(paths) if path == "/ingestBatch") + 1:]
+    assert after == [], after
+    assert report["accounting"]["balanced"] is None and "not asked: the run was aborted" in report["accounting"][
+        "detail"]
+    assert seconds < 8.0 + 20 + 15, seconds  # the collapse's window, the abort's bound, and the reports (slow CI)
 
 
 def test_no_abort_runs_to_the_end(tmp_path: Path) -> None:
