@@ -129,6 +129,10 @@ def load(
     quota: Annotated[float, typer.Option(min=0.01, help="The target's quota per operation, requests/s: "
                                                           "throughput scenarios stay under it by default.")
                      ] = DOCUMENTED_QUOTA,
+    max_in_flight: Annotated[int | None, typer.Option(
+        min=1, help="Requests waiting on the target at once, over all users and processes; a start past it is "
+                    "dropped and counted (the target did not keep up). Default: the rate's worth of 2 s.",
+        show_default=False)] = None,
     unthrottled: Annotated[bool, typer.Option(help="Closed loop: each user as fast as the target answers, past the "
                                                    "quota (not on a shared staging).")] = False,
     run_time: Annotated[str | None, typer.Option(help="Bound of the run, e.g. 60s or 10m (60s; a scenario that "
@@ -198,7 +202,7 @@ def load(
                                  param_hint="--rate")
     seconds = _seconds(run_time, "--run-time") if run_time else UNBOUNDED_RUN if chosen.ends_itself else 60.0
     options = LoadOptions(scenario=scenario, users=users, rate=rate, quota=quota, unthrottled=unthrottled,
-                          run_time=seconds, processes=processes,
+                          run_time=seconds, processes=processes, max_in_flight=max_in_flight,
                           master=master, expect_workers=expect_workers, slos=slos,
                           # --processes: its own master on a free loopback port, so two runs on one machine
                           # never meet (the second's workers would join the first's run)

@@ -31,8 +31,10 @@ def key_figures(summary: LoadSummary) -> list[tuple[str, str]]:
                ("latency p50 / p95 / p99", f"{latency['p50']:.1f} / {latency['p95']:.1f} / {latency['p99']:.1f} ms"),
                ("workers", str(len(summary.workers)) if summary.workers else "1 (local)")]
     if summary.started or summary.dropped:  # an open model: what was offered is not all that was sent
-        figures.append(("paced starts", f"{summary.started:,} started, {summary.dropped:,} dropped (too late, or "
-                                        "every slot of a user in flight)"))
+        late = summary.dropped - summary.dropped_full
+        figures.append(("paced starts", f"{summary.started:,} started, {summary.dropped:,} dropped: "
+                                        f"{summary.dropped_full:,} at the in-flight cap (the target did not keep up), "
+                                        f"{late:,} too late (this machine stalled)"))
     if summary.unanswered_events:
         figures.append(("unanswered events", f"{summary.unanswered_events:,} (no complete answer: in flight at "
                                              "the stop, timed out or cut off; each may be stored)"))

@@ -47,7 +47,8 @@ class Schedule:
         self.origin: float | None = None
         self.next_index = 0
         self.started = 0
-        self.dropped = 0
+        self.dropped = 0  # every start not fired: ...
+        self.dropped_full = 0  # ... of which those with max_in_flight requests already waiting on the target
         self.last_start = 0.0
 
     def run(self, seconds: float, fire: Callable[[], object], *, limit: int | None = None) -> None:
@@ -66,6 +67,7 @@ class Schedule:
             self.next_index += 1
             if self.pool.full() or -delay > LATE_SECONDS:
                 self.dropped += 1
+                self.dropped_full += not -delay > LATE_SECONDS  # late is the generator's stall, full the target's
                 continue
             self.pool.spawn(fire)
             self.started += 1

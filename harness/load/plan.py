@@ -46,6 +46,8 @@ class Plan:
     steps: list[PlannedStep]
     quota: float
     destination: str
+    in_flight: int | None = None  # the cap on requests waiting on the target at once (None: a closed loop)
+    in_flight_bytes: int | None = None  # the request bodies the cap lets wait at once, at most
 
     def totals(self) -> dict[str, tuple[int | None, int | None, int | None]]:
         """Per operation: requests, events, bytes (None when a step of it is a closed loop)."""
@@ -113,8 +115,12 @@ def make_plan(options: LoadOptions, spec: Spec, destination: str, *, tag: tuple[
     if rate is None:  # a closed loop: what it sends depends on how fast the target answers
         return Plan(scenario.name, [step(f"{options.user_count} users, closed loop", operation, None,
                                          options.run_time) for operation in mix], options.quota, destination)
+    cap = options.in_flight_cap
+    largest = max(sizes[operation if operation == spec.single.operation_id else f"{operation}/{batch_size}"]
+                  for operation in mix)
     return Plan(scenario.name, [step(f"{share:.0%} of {rate:g}/s", operation, rate * share, options.run_time)
-                                for operation, share in mix.items() if share > 0], options.quota, destination)
+                                for operation, share in mix.items() if share > 0], options.quota, destination,
+                cap, None if cap is None else cap * largest)
 
 
 def _mix(scenario: Scenario, options: LoadOptions, spec: Spec) -> dict[str, float]:
@@ -182,5 +188,8 @@ def render(plan: Plan) -> tuple[Table, list[str]]:
         bound = any(step.bound for step in plan.steps if step.operation == operation)
         lines.append(f"{operation}: {_amount(requests, bound=bound)} requests, {_amount(events, bound=bound)} "
                      f"events, {_amount(size, 'B', bound)}; {against}")
+    if plan.in_flight is not None:
+        lines.append(f"at most {plan.in_flight:,} requests in flight (up to {_amount(plan.in_flight_bytes, 'B')} "
+                     "of bodies): a start past it is dropped and counted, never queued (--max-in-flight)")
     lines.append(f"events billed to {plan.destination}")
     return table, lines

@@ -73,6 +73,7 @@ class Tally:
     unanswered_events: int = 0
     started: int = 0  # requests the users' open-model schedules started ...
     dropped: int = 0  # ... and the starts they dropped, too late or with the user's requests all in flight
+    dropped_full: int = 0  # ... of which with the user's requests all in flight: the target did not keep up
     sample: list[tuple[str, str]] = field(default_factory=list)  # (tenant, id) of acknowledged events, uniform
     statuses: Counter[str] = field(default_factory=Counter)
     latency: HdrHistogram = field(default_factory=histogram)
@@ -86,6 +87,7 @@ class Tally:
                 "accepted_events": self.accepted_events, "undocumented": self.undocumented,
                 "malformed": self.malformed, "acknowledged_seen": self.acknowledged_seen,
                 "unanswered_events": self.unanswered_events, "started": self.started, "dropped": self.dropped,
+                "dropped_full": self.dropped_full,
                 "sample": self.sample,
                 "statuses": dict(self.statuses),
                 "latency": self.latency.encode().decode(), "retry_after": dict(self.retry_after),
@@ -110,6 +112,7 @@ class Tally:
         self.unanswered_events += message["unanswered_events"]
         self.started += message["started"]
         self.dropped += message["dropped"]
+        self.dropped_full += message["dropped_full"]
         for tenant, event_id in message["sample"]:  # a list on the wire between processes
             self.keep((tenant, event_id), message["acknowledged_seen"])
         self.acknowledged_seen += message["acknowledged_seen"]
@@ -178,10 +181,12 @@ class Recorder:
         """``events`` sent (positive) or answered (negative): what is left at the end had no answer."""
         self.tally.unanswered_events += events
 
-    def paced(self, started: int, dropped: int) -> None:
-        """A stopping user's schedule: the requests it started and the starts it dropped."""
+    def paced(self, started: int, dropped: int, dropped_full: int) -> None:
+        """A stopping user's schedule: the requests it started, the starts it dropped, and of those the ones
+        dropped because its requests in flight were at the cap."""
         self.tally.started += started
         self.tally.dropped += dropped
+        self.tally.dropped_full += dropped_full
 
     def acknowledged(self, event_id: str, tenant: str = TENANT) -> None:
         """One acknowledged event's id and its tenant, kept in the uniform sample the harness probes after the run."""
@@ -286,7 +291,7 @@ class Recorder:
                            dict(tally.retry_after), self.window, windows, tally.steps, sorted(self.workers),
                            undocumented=tally.undocumented, malformed=tally.malformed,
                            unanswered_events=tally.unanswered_events, started=tally.started,
-                           dropped=tally.dropped, sample=tally.sample,
+                           dropped=tally.dropped, dropped_full=tally.dropped_full, sample=tally.sample,
                            failure_reasons=self.failure_reasons())
 
     def failure_reasons(self) -> list[tuple[str, int]]:

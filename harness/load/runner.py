@@ -10,6 +10,7 @@ the SLOs and the accounting against the read-back and hands up one report.
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from harness.load.losses import probe_acknowledged
 from harness.load.manifest import MANIFEST, PART_GLOB, join_parts
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
 from harness.load.scenarios import scenario as find_scenario
-from harness.load.slo import Slo, with_defaults
+from harness.load.slo import KEPT_UP, RATES, Slo, with_defaults
 from harness.load.summary import LoadSummary
 from harness.progress import OnProgress, ignore_progress
 from harness.redaction import SCRUBBER
@@ -41,6 +42,7 @@ from harness.targets import Target
 from harness.verdicts import Finding, Outcome, Report, Row
 
 STOP_MARGIN = 90.0  # seconds past --run-time before a Locust run is killed
+IN_FLIGHT_SECONDS = 2.0  # the default cap on requests in flight: the offered rate's worth of this answer time
 ACCOUNTING = "acknowledged events stored once"
 NOT_ASKED_AFTER_ABORT = ("not asked: the run was aborted (the target was failing), so nothing more was sent to it; "
                          "whether it stored what it acknowledged is not verified")
@@ -66,6 +68,24 @@ class LoadOptions:
     account_id: str | None = None  # every event to this account (a dedicated test account)
     tag_dimension: str | None = None  # every event carries the run id as this dimension
     web_port: int | None = None  # Locust's own web UI on 127.0.0.1 at this port, for people watching the run
+    max_in_flight: int | None = None  # requests waiting on the target at once, over all users; None: the default
+
+    @property
+    def in_flight_cap(self) -> int | None:
+        """Requests an open-model run may have waiting on the target, over all its users and processes: what
+        the offered rate needs at a 2 s answer time unless given (None: a closed loop, one per user). A start
+        past it is dropped and counted: a target slower than offered is told, never queued for."""
+        rate = self.arrival_rate
+        if rate is None:
+            return None
+        return self.max_in_flight or max(math.ceil(rate * IN_FLIGHT_SECONDS), self.user_count)
+
+    @property
+    def user_in_flight(self) -> int | None:
+        """Each user's share of the cap (each user has one at least): wherever Locust runs a user, the whole
+        run stays within the cap, with no process counting another's."""
+        cap = self.in_flight_cap
+        return None if cap is None else max(1, cap // self.user_count)
 
     @property
     def user_count(self) -> int:
@@ -105,7 +125,8 @@ def locust_command(options: LoadOptions, base_url: str, report_dir: Path, spec: 
     if options.abort_rules:
         command += ["--harness-abort", ",".join(rule.text for rule in options.abort_rules)]
     if options.arrival_rate:
-        command += ["--user-rate", f"{options.arrival_rate / options.user_count:g}"]
+        command += ["--user-rate", f"{options.arrival_rate / options.user_count:g}",
+                    "--user-in-flight", str(options.user_in_flight)]
     if options.master:
         command += ["--master", "--expect-workers", str(options.expect_workers),
                     "--master-bind-port", str(options.master_bind_port)]
@@ -183,15 +204,41 @@ EMBEDDED_CAPACITY = ("warned, not failed: the embedded reference target shares t
                      "generator, so this measures the machine; --slo makes it gate")
 
 
-def slo_row(slo: Slo, summary: LoadSummary, scenario: str, *, embedded: bool = False) -> Row:
-    """An objective's row; a default capacity objective missed by the embedded target is warned (harness.load.slo)."""
+def slo_row(slo: Slo, summary: LoadSummary, scenario: str, *, embedded: bool = False,
+            offered_rate: float | None = None, behind: bool = False) -> Row:
+    """An objective's row; a default capacity objective missed by the embedded target is warned (harness.load.slo).
+    ``behind``: the run's kept_up failed, so a default latency objective measures the target's queue: warned."""
     met, value = slo.met(summary)
+    if slo.metric == KEPT_UP:
+        return _kept_up(slo, summary, scenario, met, value, offered_rate, embedded=embedded)
+    if behind and slo.default and not met and slo.metric not in (*RATES, KEPT_UP) and slo.capacity:
+        return Row(slo.text, scenario, Outcome.WARNED, f"measured {slo.show(value)} (a default objective: the target "
+                   "did not keep up with the rate offered, so this is the wait at the in-flight cap; see kept_up)",
+                   group="slo")
     if met or not (embedded and slo.default and slo.capacity):
         message = f"measured {slo.show(value)}" + (" (a default objective; --slo overrides it)" if slo.default else "")
         return Row(slo.text, scenario, Outcome.PASSED if met else Outcome.FAILED, message,
                    [] if met else [Finding(f"SLO {slo.text}: {slo.show(value)}")], group="slo")
     return Row(slo.text, scenario, Outcome.WARNED, f"measured {slo.show(value)} (a default objective, "
                f"{EMBEDDED_CAPACITY})", group="slo")
+
+
+def _kept_up(slo: Slo, summary: LoadSummary, scenario: str, met: bool, value: float, offered_rate: float | None,
+             *, embedded: bool) -> Row:
+    """Whether the target answered the rate offered: the starts dropped with every slot in flight, in words."""
+    name = f"kept_up ({slo.text})"
+    if not summary.started + summary.dropped:
+        return Row(name, scenario, Outcome.PASSED, "a closed loop: each user waits for its answer, nothing is "
+                   "dropped", group="slo")
+    answered = f"the target answered {summary.requests_per_s:,.1f}" + (
+        f" of the {offered_rate:g} requests/s offered" if offered_rate else " requests/s")
+    dropped = f"{summary.dropped_full:,} starts dropped at the in-flight cap ({slo.show(value)})"
+    if met:
+        return Row(name, scenario, Outcome.PASSED, f"{answered}; {dropped}", group="slo")
+    message = f"{answered} (capacity below the offered rate); {dropped}"
+    if embedded and slo.default:
+        return Row(name, scenario, Outcome.WARNED, f"{message} ({EMBEDDED_CAPACITY})", group="slo")
+    return Row(name, scenario, Outcome.FAILED, message, [Finding(message)], group="slo")
 
 
 def run_load(target: Target, spec: Spec, options: LoadOptions, report_dir: Path,
@@ -226,8 +273,11 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
         summary = summary_file.decode(summary_path.read_bytes())
     except msgspec.ValidationError as error:
         raise EngineError(f"{summary_path} is not a summary this harness wrote: {error}") from None
-    rows = [slo_row(slo, summary, options.scenario, embedded=target.embedded)
-            for slo in with_defaults(list(options.slos))]
+    objectives = with_defaults(list(options.slos))
+    kept_up = next((slo for slo in objectives if slo.metric == KEPT_UP), None)
+    behind = kept_up is not None and not kept_up.met(summary)[0]
+    rows = [slo_row(slo, summary, options.scenario, embedded=target.embedded, offered_rate=options.arrival_rate,
+                    behind=behind) for slo in objectives]
     if summary.verdict is not None:
         rows += summary.verdict.rows
     bounded = quota_bound(summary, options)

@@ -2,7 +2,9 @@
 
 Latency percentiles come from the exact HDR histogram of the run, never from
 Locust's rounded buckets. ``errors`` is the share of requests that failed
-(429 is throttled, not an error) and ``throttled`` the share answered 429;
+(429 is throttled, not an error), ``throttled`` the share answered 429 and
+``dropped`` the share of an open model's starts dropped because the
+requests in flight were at the cap (the target did not keep up: ``kept_up``);
 rates are per second over the run; ``accepted_events``, ``undocumented``
 (answers whose status the spec does not list) and ``malformed``
 (acknowledgements whose body breaks the spec) are counts.
@@ -28,10 +30,11 @@ from harness.load.summary import LoadSummary
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 _SLO = re.compile(r"^\s*(?P<metric>[a-z_0-9.]+)\s*(?P<op><=|>=|<|>)\s*(?P<value>[0-9.]+)\s*(?P<unit>ms|s|%)?\s*$")
-_RATES = ("events_per_s", "requests_per_s")
-_SHARES = ("errors", "throttled")
+RATES = ("events_per_s", "requests_per_s")
+_SHARES = ("errors", "throttled", "dropped")
+KEPT_UP = "dropped"  # the share of open-model starts dropped with the requests in flight at the cap
 _COUNTS = ("accepted_events", "undocumented", "malformed")
-DEFAULTS = "errors<=1%,throttled<100%,accepted_events>=1,undocumented<=0,malformed<=0,p95<1s"
+DEFAULTS = "errors<=1%,throttled<100%,accepted_events>=1,undocumented<=0,malformed<=0,dropped<=1%,p95<1s"
 PERCENTILES = (50.0, 75.0, 90.0, 95.0, 99.0, 99.9, 99.99)  # recorded by every run
 
 
@@ -46,13 +49,16 @@ class Slo:
     @property
     def capacity(self) -> bool:
         """A latency or a rate: what the system's (and the machine's) speed decides, not its correctness."""
-        return self.metric in _RATES or self.metric not in (*_SHARES, *_COUNTS)
+        return self.metric in (*RATES, KEPT_UP) or self.metric not in (*_SHARES, *_COUNTS)
 
     def measure(self, summary: LoadSummary) -> float:
+        if self.metric == KEPT_UP:
+            offered = summary.started + summary.dropped
+            return summary.dropped_full / offered if offered else 0.0
         if self.metric in _SHARES:
             count = summary.failures if self.metric == "errors" else summary.throttled
             return count / summary.requests if summary.requests else 0.0
-        if self.metric in _RATES or self.metric in _COUNTS:
+        if self.metric in RATES or self.metric in _COUNTS:
             return float(getattr(summary, self.metric))
         return float(summary.latency_ms[self.metric])
 
@@ -63,7 +69,7 @@ class Slo:
     def show(self, value: float) -> str:
         if self.metric in _SHARES:
             return f"{value:.3%}"
-        if self.metric in _RATES:
+        if self.metric in RATES:
             return f"{value:,.0f}/s"
         if self.metric in _COUNTS:
             return f"{value:,.0f}"
@@ -89,9 +95,9 @@ def parse_slos(text: str) -> list[Slo]:
                 metric = f"p{float(metric[1:]):g}"
         elif metric in _SHARES:
             value = value / 100 if unit == "%" else value
-        elif metric not in _RATES and metric not in _COUNTS:
+        elif metric not in RATES and metric not in _COUNTS:
             raise ValueError(f"SLO {part!r}: unknown metric {metric}; use pNN, max, mean, "
-                             f"{', '.join((*_SHARES, *_RATES, *_COUNTS))}")
+                             f"{', '.join((*_SHARES, *RATES, *_COUNTS))}")
         slos.append(Slo(part, metric, match["op"], value))
     return slos
 

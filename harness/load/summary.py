@@ -85,6 +85,7 @@ class LoadSummary(msgspec.Struct):
     unanswered_events: int = 0
     started: int = 0  # requests the users' open-model schedules started (0 in a closed loop) ...
     dropped: int = 0  # ... and the starts they dropped (too late after a stall, or every slot in flight)
+    dropped_full: int = 0  # ... of which every slot was in flight: the target answered slower than offered
     # acknowledged events, a uniform sample, each with the tenant that sent it: ids are one namespace per tenant
     sample: list[tuple[str, str]] = msgspec.field(default_factory=list)  # (TENANT or OTHER_TENANT, id)
     verdict: ScenarioVerdict | None = None

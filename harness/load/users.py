@@ -54,6 +54,9 @@ def _arguments(parser: Any) -> None:
     parser.add_argument("--user-rate", type=float, default=0.0,
                         help="Requests started per second by each user, whatever the latency (open model, "
                              "harness.load.pacer); 0: closed loop, each user as fast as the target answers")
+    parser.add_argument("--user-in-flight", type=int, default=0,
+                        help="Requests each user may have waiting on the target; a start past it is dropped and "
+                             "counted (harness load splits --max-in-flight over the users); 0: 50")
     add_locust_arguments(parser)  # the run's bounds (harness.limits)
     parser.add_argument("--account-id", default="", help="Send every event to this account (a test account)")
     parser.add_argument("--tag-dimension", default="", help="Add the run id to every event as this dimension")
@@ -134,12 +137,13 @@ class BoundedHeaders(Headers):
 
 class IngestionUser(User):
     abstract = True
-    concurrency = 50  # requests a user may have in flight (the pacer starts many at once)
+    concurrency = 50  # requests a user may have in flight (the pacer starts many at once), unless --user-in-flight
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
         options = environment.parsed_options
         self.bounds = from_locust(options)
+        self.in_flight = getattr(options, "user_in_flight", 0) or self.concurrency
         if not self.host:
             raise ValueError("no host: give --host (harness load gives the target's base URL)")
         url = URL(self.host)
@@ -147,7 +151,7 @@ class IngestionUser(User):
         # identity: an answer is read raw and inflated here, within the cap (harness.bounded); each socket
         # operation times out on its own, and gevent.Timeout in _post bounds the whole request
         self.http = HTTPClient.from_url(
-            url, concurrency=self.concurrency, block_size=READ_BLOCK, headers_type=BoundedHeaders,
+            url, concurrency=self.in_flight, block_size=READ_BLOCK, headers_type=BoundedHeaders,
             connection_timeout=self.bounds.request_seconds,
             network_timeout=self.bounds.request_seconds, ssl_context_factory=gevent.ssl.create_default_context,
             headers={"Content-Type": "application/json", "Accept-Encoding": "identity",
@@ -166,13 +170,13 @@ class IngestionUser(User):
         self.template = BatchTemplate(self.factory, self.batch_size)
         self.last_retry_after = "missing"  # of the latest 429
         rate = getattr(options, "user_rate", 0)
-        self.schedule = Schedule(rate, max_in_flight=self.concurrency) if rate else None
+        self.schedule = Schedule(rate, max_in_flight=self.in_flight) if rate else None
 
     def on_stop(self) -> None:
         """Requests the schedule started are answered (or time out) before the user ends: every acknowledged
         event is counted, as the target counts it (Locust's --stop-timeout bounds the wait)."""
         if self.schedule is not None:
-            RECORDER.paced(self.schedule.started, self.schedule.dropped)
+            RECORDER.paced(self.schedule.started, self.schedule.dropped, self.schedule.dropped_full)
             self.schedule.join(timeout=self.bounds.request_seconds)
         self.http.close()
 

@@ -65,7 +65,7 @@ def test_the_defaults_are_shown_and_a_given_objective_replaces_its_default(tmp_p
         result, report = harness_load("--base-url", target.base_url, "--run-time", "2s", "--users", "1",
                                       "--batch-size", "10", "--slo", "errors<=100%", cwd=tmp_path)
     assert report is not None
-    slos = {slo["slo"]: slo for slo in report["slos"]}
+    slos = {slo["slo"].removeprefix("kept_up (").removesuffix(")"): slo for slo in report["slos"]}
     assert "errors<=100%" in slos and "errors<=1%" not in slos
     assert set(slos) - {"errors<=100%"} == set(DEFAULTS.split(",")) - {"errors<=1%"}
     assert "a default objective" in slos["accepted_events>=1"]["value"]
@@ -88,3 +88,23 @@ def test_the_embedded_target_only_warns_a_default_capacity_objective(objectives:
     assert row.outcome is outcome, row.message
     assert (EMBEDDED_CAPACITY in row.message) is (outcome is Outcome.WARNED)
     assert bool(row.findings) is (outcome is Outcome.FAILED)
+
+
+@pytest.mark.parametrize(("embedded", "kept_up", "latency"), [
+    (False, Outcome.FAILED, Outcome.WARNED),  # a target the user gave fell behind: kept_up fails, its queue is warned
+    (True, Outcome.WARNED, Outcome.WARNED),  # the embedded target: the machine's capacity, warned both
+])
+def test_a_target_behind_the_offered_rate_fails_kept_up_and_its_latency_is_the_queue(
+        embedded: bool, kept_up: Outcome, latency: Outcome) -> None:
+    behind = LoadSummary(20.0, 400, 0, 0, 4000, 20.0, 200.0, {"202": 400}, {"p95": 4000.0}, {}, 1, [], [], [],
+                         started=440, dropped=464, dropped_full=464)
+    rows = {slo.metric: slo_row(slo, behind, "batch_throughput", embedded=embedded, offered_rate=45.0, behind=True)
+            for slo in with_defaults([])}
+    assert rows["dropped"].outcome is kept_up and rows["dropped"].name == "kept_up (dropped<=1%)"
+    assert rows["dropped"].message.startswith("the target answered 20.0 of the 45 requests/s offered (capacity below")
+    assert rows["p95"].outcome is latency
+    assert rows["errors"].outcome is Outcome.PASSED  # correctness is judged as ever
+    caught_up = LoadSummary(20.0, 900, 0, 0, 9000, 45.0, 450.0, {"202": 900}, {"p95": 80.0}, {}, 1, [], [], [],
+                            started=900, dropped=3, dropped_full=3)
+    (slo,) = [slo for slo in with_defaults([]) if slo.metric == "dropped"]
+    assert slo_row(slo, caught_up, "batch_throughput", offered_rate=45.0).outcome is Outcome.PASSED

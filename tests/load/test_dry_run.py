@@ -26,6 +26,9 @@ def test_a_dry_run_sends_nothing_and_the_real_run_then_sends_its_plan_within_5_p
         plan = json.loads((tmp_path / "out" / "plan.json").read_text())
         (step,) = plan["steps"]
         assert (step["operation"], step["rate"], step["requests"], step["events"]) == ("ingestBatch", 45, 360, 3600)
+        # the cap the run will hold: 2 s of 45/s, and the bodies it lets wait at once (90 of one batch's bytes)
+        assert plan["in_flight"] == 90 and plan["in_flight_bytes"] == 90 * step["body_bytes"] // step["requests"]
+        assert "at most 90 requests in flight" in dry.stdout
         real, report = harness_load("--base-url", target.base_url, "--admin-token", target.config.admin_token or "",
                                     *OPTIONS, cwd=tmp_path)
     assert real.returncode == 0, real.stdout[-2000:]
