@@ -1,4 +1,4 @@
-"""The manifest of a load run: every event id the target acknowledged, by operation and tenant.
+"""The manifest of a load run: every event id the run sent, by operation and tenant, with what became of it.
 
 A shared staging keeps what a run sends; with this file its team can exclude
 or purge exactly that. Each Locust process streams its acknowledged ids into
@@ -11,9 +11,18 @@ thousand: the load generator's hot path stays as cheap as plain Locust's
 tenant on the way.
 
 One line per event, tab-separated: ``operation``, ``tenant`` (``token`` or
-``other``: never the token itself), ``id``, ``state``: ``acknowledged``, or
-``uncertain`` when a 207 rejected events without naming them (each event of
-that batch it did not name may or may not be stored).
+``other``: never the token itself), ``id``, ``state``:
+
+- ``acknowledged``: a 202, or a 207 that did not name it: stored;
+- ``uncertain``: acknowledged by an answer that did not say which events it
+  took (a 207 rejecting events without naming them, an acknowledgement whose
+  body breaks the spec or the cap): may be stored;
+- ``rejected``: a 207 named it, or a 4xx refused its request: not stored;
+- ``throttled``: its request was answered 429: not stored;
+- ``unanswered``: no complete answer (in flight at the stop, timed out,
+  connection lost) or a server error: may be stored.
+
+A staging team purges ``acknowledged``, ``uncertain`` and ``unanswered``.
 """
 
 from __future__ import annotations
@@ -30,6 +39,8 @@ from typing import TextIO
 MANIFEST = "manifest.tsv.gz"
 PART_GLOB = "manifest-part-*.tsv.gz"
 ACKNOWLEDGED, UNCERTAIN = "acknowledged", "uncertain"
+REJECTED, THROTTLED, UNANSWERED = "rejected", "throttled", "unanswered"
+MAY_BE_STORED = (ACKNOWLEDGED, UNCERTAIN, UNANSWERED)  # the states a purge takes
 # a part's records: a pattern's bases (once), a batch of a pattern, one event's id
 PATTERN, BATCH, EVENT = "P", "B", "I"
 
@@ -65,7 +76,8 @@ FLUSH_SECONDS = 1.0  # a part is made readable this often: a process killed mid-
 
 
 class ManifestWriter:
-    """Opened on the first acknowledged event, so a process that sends nothing (the master) writes nothing.
+    """Opened on the first answered (or unanswered) event, so a process that sends nothing (the master) writes
+    nothing.
 
     A compressor holds what it was given until its block is full, which for
     a part of one-line batches can be the whole run; so the part is flushed
@@ -84,7 +96,7 @@ class ManifestWriter:
 
     def add(self, operation: str, tenant: str, ids: Iterable[str] | PatternBatch, state: str = ACKNOWLEDGED,
             excluded: frozenset[str] = frozenset()) -> None:
-        """Acknowledged ids, but those in ``excluded`` (a 207's named rejections)."""
+        """Ids in ``state``, but those in ``excluded`` (for an acknowledgement, a 207's named rejections)."""
         file = self._open()
         if isinstance(ids, PatternBatch):
             key = self._pattern_key(file, ids.pattern)

@@ -33,7 +33,7 @@ from harness.limits import from_locust
 from harness.load import summary as summary_file
 from harness.load.abort import AbortRule, Breach, LiveWindow, parse_rules
 from harness.load.handover import Handover
-from harness.load.manifest import ACKNOWLEDGED, UNCERTAIN, ManifestWriter, PatternBatch, part_path
+from harness.load.manifest import ACKNOWLEDGED, REJECTED, UNCERTAIN, ManifestWriter, PatternBatch, part_path
 from harness.load.slo import PERCENTILES
 from harness.load.summary import TENANT, LoadSummary, ScenarioVerdict, Step, Window
 from harness.redaction import SCRUBBER, clip
@@ -195,10 +195,21 @@ class Recorder:
 
     def stored(self, operation: str, tenant: str, ids: Sequence[str] | PatternBatch, rejected: int,
                named: frozenset[str]) -> None:
-        """An acknowledgement's events into the manifest: all but those a 207 named as rejected; when it rejected
-        events without naming them, the rest are ``uncertain``."""
+        """An acknowledgement's events into the manifest: all but those a 207 named as rejected (``rejected``,
+        those of the batch's own ids: what a target names may be anything); when it rejected events without
+        naming them, the rest are ``uncertain``."""
+        if self.manifest is None:
+            return
+        self.manifest.add(operation, tenant, ids, UNCERTAIN if rejected > len(named) else ACKNOWLEDGED, named)
+        if named:
+            own = ids.pattern.ids(ids.number) if isinstance(ids, PatternBatch) else ids
+            self.manifest.add(operation, tenant, [event_id for event_id in own if event_id in named], REJECTED)
+
+    def sent(self, operation: str, tenant: str, ids: Sequence[str] | PatternBatch, state: str) -> None:
+        """Events whose request was not acknowledged, in the manifest with what became of them (throttled,
+        rejected, unanswered: harness.load.manifest)."""
         if self.manifest is not None:
-            self.manifest.add(operation, tenant, ids, UNCERTAIN if rejected > len(named) else ACKNOWLEDGED, named)
+            self.manifest.add(operation, tenant, ids, state)
 
     def undocumented(self) -> None:
         self.tally.undocumented += 1
@@ -322,7 +333,7 @@ RECORDER = Recorder()
 def _arguments(parser: Any) -> None:
     parser.add_argument("--harness-summary", default="", help="Write the harness's JSON summary here on quit")
     parser.add_argument("--harness-manifest", default="",
-                        help="Folder where each process streams the acknowledged event ids (harness.load.manifest)")
+                        help="Folder where each process streams the ids it sent, by state (harness.load.manifest)")
     parser.add_argument("--harness-abort", default="",
                         help="Abort rules judged each second, e.g. errors>20%%/10s,ok<1/10s (harness.load.abort)")
 

@@ -299,10 +299,10 @@ def _run(target: Target, spec: Spec, options: LoadOptions, report_dir: Path, on_
                     + ("; bounded by the quota" if bounded else ""),
                     figures=[("offered", offered(options)), *key_figures(summary),
                              ("manifest", f"{MANIFEST}: " + (", ".join(f"{key} {n:,}" for key, n in manifest.items())
-                                                             or "no acknowledged event"))],
+                                                             or "no event sent"))],
                     charts=draw_charts(summary, options.scenario, report_dir),
                     files={"Locust report": "locust.html", "Locust statistics": "locust_stats.csv",
-                           "acknowledged event ids": MANIFEST},
+                           "every event id sent, with its state": MANIFEST},
                     seconds=summary.elapsed_s,
                     notes=[f"failed {count:,} times: {message}" for message, count in summary.failure_reasons])
     report.details = {"scenario": options.scenario, "passed": not report.failed,

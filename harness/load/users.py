@@ -37,7 +37,8 @@ from harness.bounded import read_capped
 from harness.factory import EventFactory
 from harness.facts import ACKNOWLEDGED, ID_FIELD, THROTTLED
 from harness.limits import add_locust_arguments, from_locust, header_bound, line_size
-from harness.load.manifest import IdPattern, PatternBatch
+from harness.load.manifest import REJECTED, UNANSWERED, UNCERTAIN, IdPattern, PatternBatch
+from harness.load.manifest import THROTTLED as MANIFEST_THROTTLED
 from harness.load.pacer import Schedule
 from harness.load.recorder import RECORDER
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
@@ -178,6 +179,7 @@ class IngestionUser(User):
         if self.schedule is not None:
             RECORDER.paced(self.schedule.started, self.schedule.dropped, self.schedule.dropped_full)
             self.schedule.join(timeout=self.bounds.request_seconds)
+            self.schedule.stop()  # a request still running is unanswered: recorded as such, not lost with us
         self.http.close()
 
     def paced(self, send: Callable[[], object]) -> None:
@@ -215,20 +217,26 @@ class IngestionUser(User):
         no answer came."""
         started = time.perf_counter()
         response: Any = None
+        operation = self.spec.batch if batch else self.spec.single
         if tenant == TENANT:  # may be stored from here on, until an answer says what became of them
             RECORDER.unanswered(size)
         # an OSError, reported like any other request that got no (complete) answer
         stalled = TimeoutError(f"no complete answer within {self.bounds.request_seconds:g}s")
+        answered = False
         try:
-            with gevent.Timeout(self.bounds.request_seconds, stalled):
-                response = self.http.request("POST", self.prefix + path, body=body, headers=headers)
-                content = self._read(response)
-        except Exception as error:  # refused, reset, timed out, not HTTP, broken off: every way of no answer
-            status = response.status_code if response is not None else None
-            words = "no answer" if status is None else f"{status}: answer broken off"
-            self._report_request(path, started, 0, response, f"{words}: {error!r}")
-            return status
-        operation = self.spec.batch if batch else self.spec.single
+            try:
+                with gevent.Timeout(self.bounds.request_seconds, stalled):
+                    response = self.http.request("POST", self.prefix + path, body=body, headers=headers)
+                    content = self._read(response)
+            except Exception as error:  # refused, reset, timed out, not HTTP, broken off: every way of no answer
+                status = response.status_code if response is not None else None
+                words = "no answer" if status is None else f"{status}: answer broken off"
+                self._report_request(path, started, 0, response, f"{words}: {error!r}")
+                return status
+            answered = True
+        finally:  # no answer, or the user stopped mid-request: the manifest lists its events as unanswered
+            if not answered:
+                RECORDER.sent(operation.operation_id, tenant, ids, UNANSWERED)
         if tenant == TENANT:
             RECORDER.unanswered(-size)
         failure = self._judge(operation, response, content, size, an_id=an_id, tenant=tenant, ids=ids)
@@ -249,11 +257,13 @@ class IngestionUser(User):
         status = response.status_code
         if self.bounds.cut(content):
             RECORDER.malformed()
+            RECORDER.sent(operation.operation_id, tenant, ids, UNCERTAIN if status in ACKNOWLEDGED else fate(status))
             return f"{status}: {self.bounds.too_large()}"
         if status in ACKNOWLEDGED:
             rejected = acknowledgement(self.spec, operation, status, content)
             if isinstance(rejected, str):
                 RECORDER.malformed()
+                RECORDER.sent(operation.operation_id, tenant, ids, UNCERTAIN)  # acknowledged, but which?
                 return f"{status} breaks the spec: {rejected}"
             count, named = rejected
             if tenant == TENANT:  # the run's figures and accounting are the run's tenant's
@@ -262,6 +272,7 @@ class IngestionUser(User):
                 RECORDER.acknowledged(an_id, tenant)
             RECORDER.stored(operation.operation_id, tenant, ids, count, named)
             return None
+        RECORDER.sent(operation.operation_id, tenant, ids, fate(status))
         if status == THROTTLED:
             self.last_retry_after = clip(header(response, "retry-after") or "missing", 40)
             RECORDER.retry_after(self.last_retry_after)
@@ -277,6 +288,13 @@ class IngestionUser(User):
             return read_capped(response, header(response, "content-encoding"), self.bounds.max_answer_bytes)
         finally:
             response.release()
+
+
+def fate(status: int) -> str:
+    """What became of the events of a request answered without acknowledging them (harness.load.manifest)."""
+    if status == THROTTLED:
+        return MANIFEST_THROTTLED
+    return REJECTED if 400 <= status < 500 else UNANSWERED  # a server error (or a 3xx) may have stored them
 
 
 def header(response: Any, name: str) -> str | None:

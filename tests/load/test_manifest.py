@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -47,10 +48,13 @@ def test_the_manifest_lists_exactly_what_the_target_stored_and_every_id_carries_
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     listed = list(ids(tmp_path / "out" / "manifest.tsv.gz"))
     assert listed and {(op, tenant, state) for op, tenant, _, state in listed} == {
-        ("ingestBatch", "token", "acknowledged")}
+        ("ingestBatch", "token", "acknowledged"), ("ingestBatch", "token", "rejected")}
     stored = stored_ids(db)
-    assert {event_id for _, _, event_id, _ in listed} == stored and len(listed) == len(stored)
-    assert report["manifest"] == {"ingestBatch/token/acknowledged": len(stored)}
+    acknowledged = [event_id for _, _, event_id, state in listed if state == "acknowledged"]
+    rejected = {event_id for _, _, event_id, state in listed if state == "rejected"}  # each named by a 207
+    assert set(acknowledged) == stored and len(acknowledged) == len(stored) and not rejected & stored
+    assert report["manifest"] == {"ingestBatch/token/acknowledged": len(stored),
+                                  "ingestBatch/token/rejected": len(rejected)}
     assert report["summary"]["statuses"].get("207", 0) > 0  # some batches were partly refused
     run_id = report["run_id"]
     assert all(event_id.startswith(run_id + "-") for event_id in stored)
@@ -59,6 +63,51 @@ def test_the_manifest_lists_exactly_what_the_target_stored_and_every_id_carries_
         payload = connection.execute("SELECT payload FROM events LIMIT 1").fetchone()[0]
     assert b'"accountId":"acct-staging-test"' in payload and f'"harnessRun":"{run_id}"'.encode() in payload
     assert not list((tmp_path / "out").glob("manifest-part-*"))  # the parts were joined
+
+
+class StoresThenStalls(TargetApp):
+    """Stores every batch, but answers one in four after 3 s: past the run's --timeout, so the harness never sees
+    its acknowledgement (a gateway that times out while the backend commits)."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        super().__init__(config)
+        self.batches = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/ingestBatch":
+            await super().__call__(scope, receive, send)
+            return
+        self.batches += 1
+        if self.batches % 4:
+            await super().__call__(scope, receive, send)
+            return
+
+        async def late(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                await asyncio.sleep(3)
+            await send(message)
+
+        await super().__call__(scope, receive, late)
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_every_event_sent_is_listed_and_what_was_unanswered_covers_what_was_stored_unseen(
+        tmp_path: Path, processes: str) -> None:
+    db = tmp_path / "target.db"
+    with running_target(TargetConfig(tokens=(TOKEN,), db=str(db), rate=1000.0), make_app=StoresThenStalls) as target:
+        result, report = harness_load("--base-url", target.base_url, "--admin-token", target.config.admin_token or "",
+                                      "--run-time", "4s", "--batch-size", "20", "--rate", "20", "--timeout", "1",
+                                      "--processes", processes, "--no-abort", "--slo", "errors<=50%", cwd=tmp_path)
+    listed = list(ids(tmp_path / "out" / "manifest.tsv.gz"))
+    states: dict[str, set[str]] = {}
+    for _, _, event_id, state in listed:
+        states.setdefault(state, set()).add(event_id)
+    stored = stored_ids(db)
+    assert set(states) == {"acknowledged", "unanswered"}, (set(states), result.stderr[-1500:])
+    assert states["acknowledged"] <= stored  # what the harness saw acknowledged was stored, and
+    assert stored <= states["acknowledged"] | states["unanswered"]  # what it stored unseen is listed as unanswered
+    assert stored - states["acknowledged"]  # the target did store events the harness never saw acknowledged
+    assert report["accounting"]["balanced"], report["accounting"]
 
 
 def test_an_account_the_spec_refuses_is_one_line_before_anything_is_sent(tmp_path: Path) -> None:
