@@ -55,6 +55,8 @@ def sdk(
         ref = find_adapter(name, package)
         if sdk_version and ref.package is None:
             raise ConfigError(f"--adapter {name!r} names no PyPI package: give --package to use --sdk-version")
+        if ref.package and not sdk_version:
+            _installed_beside_us(ref.package)
         installs = [install_for(ref.package, version) for version in sdk_version or ()] if ref.package else []
         # a local build's column names the version its package reports, once its driver has said it
         subjects = ([Subject(f"{ref.package} {{version}} ({install.label})" if install.local else
@@ -70,3 +72,16 @@ def sdk(
     for path in write_all(report, report_dir):
         say(f"report: {path}")
     finish([report])
+
+
+def _installed_beside_us(package: str) -> None:
+    """Without --sdk-version the SDK runs in the harness's own Python: said before any driver starts when it is
+    not there (the driver would only report a ModuleNotFoundError from its handshake)."""
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        version(package)
+    except PackageNotFoundError:
+        raise ConfigError(f"{package} is not installed where the harness runs: give --sdk-version (a release, "
+                          f"e.g. --sdk-version 1.0.3, or a local build) to install it in its own virtualenv, or "
+                          f"pip install {package} beside the harness") from None

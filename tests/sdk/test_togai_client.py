@@ -93,3 +93,11 @@ def test_a_release_that_does_not_exist_exits_2_in_one_line(tmp_path: Path) -> No
     assert result.returncode == 2
     assert "togai-client==9.9.9 could not be installed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_sdk_not_installed_beside_the_harness_without_sdk_version_is_one_line(tmp_path: Path) -> None:
+    result = harness_sdk("--adapter", "tests.sdk.fake_adapter:make", "--package", "no-such-togai-sdk", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "error: no-such-togai-sdk is not installed where the harness runs: give --sdk-version")
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
