@@ -44,6 +44,7 @@ class Case:
     batch: bool = False
     timestamp: tuple[str, str] | None = None  # (the event's date-time field, the form the child hands the SDK)
     description: str = ""  # what an invalid case breaks, for its cell
+    lists_rejected: bool = True  # a 207 case: the spec's 207 lists the rejected events (else nothing to check)
 
     def job(self) -> dict[str, Any]:
         """The target's scripted answers for this case (by the spec's operation id, as the target knows it)."""
@@ -100,7 +101,8 @@ def _operation_cases(spec: Spec, operation: Operation, factory: EventFactory) ->
         if code == 429:
             answer["headers"] = {"Retry-After": str(RETRY_AFTER_SECONDS)}
             name = f"429 with Retry-After: {RETRY_AFTER_SECONDS}"
-        made.append(Case(f"{op}:{status}", op, name, kind, code, [answer], events(), batch))
+        made.append(Case(f"{op}:{status}", op, name, kind, code, [answer], events(), batch,
+                         lists_rejected=code != 207 or spec.lists_errors(operation, str(status))))
     made.append(Case(f"{op}:429-bare", op, "429 without Retry-After", "throttled", 429,
                      [{"status": 429, "headers": {"Retry-After": None}}], events(), batch))
     success = 202

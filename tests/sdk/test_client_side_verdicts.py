@@ -48,3 +48,15 @@ def test_a_timestamp_must_leave_with_an_offset_whatever_the_sdk_names_the_field(
     utc = judge(case("timestamp", ("timestamp", "utc")), RETURNED,
                 [request(True, {"timestamp": "2024-03-15T19:22:23Z"})])
     assert utc.verdict == "conforms"
+
+
+def test_a_207_row_is_judged_only_where_the_spec_gives_the_207_a_list_of_rejected_events() -> None:
+    def partial(lists_rejected: bool) -> Case:
+        return Case("ingestBatch:207", "ingestBatch", "207 documented", "success", 207, [{"status": 207}], [{}],
+                    batch=True, lists_rejected=lists_rejected)
+
+    summary_only = CaseOutcome("x", returned=Returned(type="sdk.IngestBatchResponse", data='{"success": true}'))
+    unchecked = judge(partial(False), summary_only, [request(True)])
+    assert unchecked.verdict == "n/a" and "not checkable with this spec" in unchecked.reason
+    lost = judge(partial(True), summary_only, [request(True)])  # the spec lists them: losing them breaks
+    assert lost.verdict == "breaks" and "without the rejected events" in lost.reason
