@@ -394,7 +394,8 @@ FAULTS = (
           "the request sent right after", lambda config: Rewrite(PenaltyBox(config), _retry_after_zero),
           checks=("throttling",)),
     Fault("shared_ids", "tenants", "keeps one id namespace for all tenants", SharedIds, checks=("tenants",)),
-    Fault("shared_quota", "tenants", "keeps one quota for all tenants", SharedTenants, checks=("tenants",)),
+    Fault("shared_quota", "tenants", "keeps one quota for all tenants", SharedTenants, checks=("tenants",),
+          config=SLOW),  # a quota any machine floods past: a slow one could not reach the documented 50/s
     Fault("drops_events", "accounting", "acknowledges events it does not store", DropsEvents,
           checks=("idempotency", "partial_failure", "accounting")),
 )

@@ -68,7 +68,9 @@ def test_a_target_that_collapses_mid_run_is_left_within_5_s_of_the_breach(tmp_pa
     assert after == [], after
     assert report["accounting"]["balanced"] is None and "not asked: the run was aborted" in report["accounting"][
         "detail"]
-    assert seconds < 8.0 + 20 + 15, seconds  # the collapse's window, the abort's bound, and the reports (slow CI)
+    # the whole command: far short of the 60 s asked for, and of the 76 s a loss sample after the abort took (the
+    # reports written after the run take a slow machine a good part of this)
+    assert seconds < 60, seconds
 
 
 def test_no_abort_runs_to_the_end(tmp_path: Path) -> None:

@@ -67,16 +67,21 @@ def test_sigterm_finishes_in_flight_requests_and_exits_0(tmp_path: Path) -> None
     factory = EventFactory(SPEC, namespace="graceful")
     with served(tmp_path / "events.db", TOKEN, ADMIN) as (process, url):
         answers: list[int] = []
+        slowed = threading.Event()
 
         def slow_request() -> None:
             with httpx.Client(base_url=url, timeout=10) as http:
-                http.put("/_harness/faults", json={"latency": "700ms"}, headers={"X-Harness-Admin": ADMIN})
+                http.put("/_harness/faults", json={"latency": "2s"}, headers={"X-Harness-Admin": ADMIN})
+                slowed.set()
                 answers.append(http.post("/ingest", json=factory.single_body(),
                                          headers={"Authorization": f"Bearer {TOKEN}"}).status_code)
 
         request = threading.Thread(target=slow_request)
         request.start()
-        time.sleep(0.3)
+        # the signal comes while the request waits on the server: once the latency is set (however long that took
+        # on this machine), half a second to send it, well inside its 2 s wait
+        assert slowed.wait(timeout=10)
+        time.sleep(0.5)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
         request.join(timeout=10)
