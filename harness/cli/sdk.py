@@ -50,20 +50,22 @@ def sdk(
     loaded = load_spec(spec)
     drivers = [driver_subject(tuple(split_command(command))) for command in driver or ()]
     subjects: list[Subject] = []
+    beside_us: str | None = None
     if adapter is not None or not drivers:
         name = adapter or "togai-client"
         ref = find_adapter(name, package)
         if sdk_version and ref.package is None:
             raise ConfigError(f"--adapter {name!r} names no PyPI package: give --package to use --sdk-version")
-        if ref.package and not sdk_version:
-            _installed_beside_us(ref.package)
+        beside_us = ref.package if ref.package and not sdk_version else None
         installs = [install_for(ref.package, version) for version in sdk_version or ()] if ref.package else []
         # a local build's column names the version its package reports, once its driver has said it
         subjects = ([Subject(f"{ref.package} {{version}} ({install.label})" if install.local else
                              f"{ref.package} {install.label}", ref, sdk_python(install, log=say))
                      for install in installs] if sdk_version and ref.package else [Subject(ref.name, ref)])
     subjects += drivers
-    with resolve(base_url, token, admin_token=admin_token, spec=spec) as target:
+    with resolve(base_url, token, admin_token=admin_token, spec=spec) as target:  # the target's guards first
+        if beside_us:  # no --sdk-version: the SDK runs in the harness's own Python
+            _installed_beside_us(beside_us)
         named = [f"driver {' '.join(s.driver)[:80]}" if s.driver else s.label for s in subjects]
         announce(f"SDK check against {target.label}: {', '.join(named)}", target.cautions)
         matrix = run_matrix(target, loaded, subjects, on_subject=lambda label: say(f"running {label} ..."))
