@@ -33,7 +33,7 @@ from harness.load.losses import probe_acknowledged
 from harness.load.manifest import MANIFEST, PART_GLOB, join_parts
 from harness.load.scenarios import OTHER_TOKEN_ENV, TOKEN_ENV
 from harness.load.scenarios import scenario as find_scenario
-from harness.load.slo import KEPT_UP, RATES, Slo, with_defaults
+from harness.load.slo import KEPT_UP, Slo, with_defaults
 from harness.load.summary import LoadSummary
 from harness.progress import OnProgress, ignore_progress
 from harness.redaction import SCRUBBER
@@ -211,7 +211,7 @@ def slo_row(slo: Slo, summary: LoadSummary, scenario: str, *, embedded: bool = F
     met, value = slo.met(summary)
     if slo.metric == KEPT_UP:
         return _kept_up(slo, summary, scenario, met, value, offered_rate, embedded=embedded)
-    if behind and slo.default and not met and slo.metric not in (*RATES, KEPT_UP) and slo.capacity:
+    if behind and slo.default and not met and slo.latency:
         return Row(slo.text, scenario, Outcome.WARNED, f"measured {slo.show(value)} (a default objective: the target "
                    "did not keep up with the rate offered, so this is the wait at the in-flight cap; see kept_up)",
                    group="slo")

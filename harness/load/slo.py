@@ -30,7 +30,7 @@ from harness.load.summary import LoadSummary
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 _SLO = re.compile(r"^\s*(?P<metric>[a-z_0-9.]+)\s*(?P<op><=|>=|<|>)\s*(?P<value>[0-9.]+)\s*(?P<unit>ms|s|%)?\s*$")
-RATES = ("events_per_s", "requests_per_s")
+_RATES = ("events_per_s", "requests_per_s")
 _SHARES = ("errors", "throttled", "dropped")
 KEPT_UP = "dropped"  # the share of open-model starts dropped with the requests in flight at the cap
 _COUNTS = ("accepted_events", "undocumented", "malformed")
@@ -49,7 +49,12 @@ class Slo:
     @property
     def capacity(self) -> bool:
         """A latency or a rate: what the system's (and the machine's) speed decides, not its correctness."""
-        return self.metric in (*RATES, KEPT_UP) or self.metric not in (*_SHARES, *_COUNTS)
+        return self.metric in (*_RATES, KEPT_UP) or self.metric not in (*_SHARES, *_COUNTS)
+
+    @property
+    def latency(self) -> bool:
+        """A percentile, the mean or the max of the answer times."""
+        return self.metric not in (*_SHARES, *_COUNTS, *_RATES)
 
     def measure(self, summary: LoadSummary) -> float:
         if self.metric == KEPT_UP:
@@ -58,7 +63,7 @@ class Slo:
         if self.metric in _SHARES:
             count = summary.failures if self.metric == "errors" else summary.throttled
             return count / summary.requests if summary.requests else 0.0
-        if self.metric in RATES or self.metric in _COUNTS:
+        if self.metric in _RATES or self.metric in _COUNTS:
             return float(getattr(summary, self.metric))
         return float(summary.latency_ms[self.metric])
 
@@ -69,7 +74,7 @@ class Slo:
     def show(self, value: float) -> str:
         if self.metric in _SHARES:
             return f"{value:.3%}"
-        if self.metric in RATES:
+        if self.metric in _RATES:
             return f"{value:,.0f}/s"
         if self.metric in _COUNTS:
             return f"{value:,.0f}"
@@ -95,9 +100,9 @@ def parse_slos(text: str) -> list[Slo]:
                 metric = f"p{float(metric[1:]):g}"
         elif metric in _SHARES:
             value = value / 100 if unit == "%" else value
-        elif metric not in RATES and metric not in _COUNTS:
+        elif metric not in _RATES and metric not in _COUNTS:
             raise ValueError(f"SLO {part!r}: unknown metric {metric}; use pNN, max, mean, "
-                             f"{', '.join((*_SHARES, *RATES, *_COUNTS))}")
+                             f"{', '.join((*_SHARES, *_RATES, *_COUNTS))}")
         slos.append(Slo(part, metric, match["op"], value))
     return slos
 
