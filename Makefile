@@ -31,14 +31,17 @@ PYTEST := $(BIN)/pytest -n 6 --dist loadscope --no-loadscope-reorder --durations
 
 # the project's own bytecode, written once: the suite starts hundreds of harness processes, and where the
 # environment sets PYTHONDONTWRITEBYTECODE each of them would compile every module again (0.07 CPU-s a start)
-test: $(STAMP) tools
-	$(BIN)/ruff check .
+test: lint tools
 	$(BIN)/python -m compileall -q harness locustfiles tests >/dev/null
 	$(PYTEST)
 
 # measure how long each work unit of the suite takes, for the order CI hands them out in (tests/conftest.py)
 durations: $(STAMP) tools
 	$(PYTEST) --record-durations tests/durations.json
+
+# the linter alone, as `make test` runs it first
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	for bench in benchmarks/*.py; do $(BIN)/python $$bench || exit 1; done

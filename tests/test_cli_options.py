@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,3 +39,21 @@ def test_a_shared_option_reads_the_same_on_every_command(commands: dict[str, Any
         seen = {(option.help, option.envvar, option.default if flag in BOUNDS else None)
                 for option in (options(command)[flag] for command in commands.values())}
         assert len(seen) == 1, f"{flag} differs between commands: {seen}"
+
+
+def test_version_prints_the_installed_distributions_version_and_exits_0() -> None:
+    from importlib.metadata import version  # noqa: PLC0415
+
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"harness {version('togai-ingestion-harness')}"
+
+
+def test_the_public_api_declares_its_types() -> None:
+    """``harness.client`` and ``harness.mock`` are documented public API: type checkers of users' code need the
+    PEP 561 marker beside them."""
+    import harness  # noqa: PLC0415
+
+    assert (Path(harness.__file__).parent / "py.typed").is_file()

@@ -27,6 +27,7 @@ from harness.facts import OPERATIONS_ENV
 from harness.verdicts import EXIT_ERROR
 
 CONFIGURABLE = ("contract", "load", "sdk", "run")
+DISTRIBUTION = "togai-ingestion-harness"
 
 
 class HarnessGroup(TyperGroup):
@@ -47,6 +48,15 @@ app = typer.Typer(cls=HarnessGroup, help="Contract and load testing harness for 
                   no_args_is_help=True, add_completion=False)
 
 
+def show_version(asked: bool) -> None:
+    """Print the installed harness's version and stop, before any other option is read."""
+    if asked:
+        from importlib.metadata import version  # noqa: PLC0415  (only when asked)
+
+        typer.echo(f"harness {version(DISTRIBUTION)}")
+        raise typer.Exit
+
+
 @app.callback()
 def options_from_file(
     ctx: typer.Context,
@@ -57,6 +67,8 @@ def options_from_file(
         "--operations", envvar=OPERATIONS_ENV, help="The operationIds of a document that names the two operations "
                                                     "otherwise, e.g. 'ingest=postEvent,ingestBatch=postEvents'.",
         show_default=False)] = None,
+    _version: Annotated[bool, typer.Option(
+        "--version", callback=show_version, is_eager=True, help="Print the harness's version and exit.")] = False,
 ) -> None:
     """Contract and load testing harness for Togai's event-ingestion API."""
     if operations:
