@@ -42,13 +42,16 @@ def test_a_shared_option_reads_the_same_on_every_command(commands: dict[str, Any
 
 
 def test_version_prints_the_installed_distributions_version_and_exits_0() -> None:
+    """The distribution is the one pyproject.toml names, so a rename of the project cannot leave it behind."""
+    import tomllib  # noqa: PLC0415
     from importlib.metadata import version  # noqa: PLC0415
 
     from typer.testing import CliRunner  # noqa: PLC0415
 
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"]
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"harness {version('togai-ingestion-harness')}"
+    assert result.output.strip() == f"harness {version(project['name'])}"
 
 
 def test_the_public_api_declares_its_types() -> None:

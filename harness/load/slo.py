@@ -49,7 +49,7 @@ class Slo:
     @property
     def capacity(self) -> bool:
         """A latency or a rate: what the system's (and the machine's) speed decides, not its correctness."""
-        return self.metric in (*_RATES, KEPT_UP) or self.metric not in (*_SHARES, *_COUNTS)
+        return self.metric in (*_RATES, KEPT_UP) or self.latency
 
     @property
     def latency(self) -> bool:
