@@ -38,9 +38,9 @@ class UndecodableError(Exception):
 def _inflate(chunks: Iterator[bytes], wbits: int, coding: str, members: bool = False) -> Iterator[bytes]:
     """zlib's inflater, bounded by ``max_length``. After the stream's end, the next gzip member is read when
     ``members``; anything else after it is read and dropped, as urllib3 and httpx drop it."""
-    inflater, later = zlib.decompressobj(wbits=wbits), False
+    inflater, later, fed = zlib.decompressobj(wbits=wbits), False, False
     for chunk in chunks:
-        data = chunk
+        data, fed = chunk, fed or bool(chunk)
         while data:
             try:
                 out = inflater.decompress(data, STEP)
@@ -59,6 +59,8 @@ def _inflate(chunks: Iterator[bytes], wbits: int, coding: str, members: bool = F
                 data, inflater, later = inflater.unused_data, zlib.decompressobj(wbits=wbits), True
     while out := inflater.decompress(b"", STEP):  # what the last call held back at the limit
         yield out
+    if fed and not later and not inflater.eof:
+        raise UndecodableError(f"the {coding} layer ends before its stream does")
 
 
 def gzip_layer(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -77,9 +79,10 @@ def deflate_layer(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def br_layer(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    decompressor = brotli.Decompressor()
+    decompressor, fed = brotli.Decompressor(), False
     try:
         for chunk in chunks:
+            fed = fed or bool(chunk)
             if decompressor.is_finished():  # bytes after the stream: dropped
                 _drop(chunks)
                 return
@@ -92,6 +95,8 @@ def br_layer(chunks: Iterator[bytes]) -> Iterator[bytes]:
                 out = decompressor.process(b"", output_buffer_limit=STEP)
     except brotli.error as error:
         raise UndecodableError(f"the br layer does not decode ({error})") from None
+    if fed and not decompressor.is_finished():
+        raise UndecodableError("the br layer ends before its stream does")
 
 
 def zstd_layer(chunks: Iterator[bytes]) -> Iterator[bytes]:

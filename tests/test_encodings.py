@@ -47,11 +47,23 @@ def test_stacked_codings_are_undone_last_applied_first(codings: str) -> None:
     assert read_capped([packed], codings, 1 << 20) == BODY
 
 
-def test_codings_undone_in_the_wrong_order_are_a_stand_in_naming_the_layer() -> None:
-    packed = gzip.compress(brotli.compress(BODY))  # br first, then gzip: "br, gzip"
+@pytest.mark.parametrize(("mtime", "why"), [(0, b"does not decode (brotli: decoder failed)"),
+                                            (79190000, b"ends before its stream does")])
+def test_codings_undone_in_the_wrong_order_are_a_stand_in_naming_the_layer(mtime: int, why: bytes) -> None:
+    """Brotli reads some gzip headers (their mtime bytes decide) as the start of a stream that never ends."""
+    packed = gzip.compress(brotli.compress(BODY), mtime=mtime)  # br first, then gzip: "br, gzip"
     read = read_capped([packed], "gzip, br", 1 << 20)
-    assert read == STAND_IN_PREFIX + b"Content-Encoding 'gzip, br': the br layer does not decode (brotli: decoder " \
-                                     b"failed)"
+    assert read == STAND_IN_PREFIX + b"Content-Encoding 'gzip, br': the br layer " + why
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_a_stream_cut_short_is_a_stand_in_and_an_empty_body_is_empty(coding: str) -> None:
+    """A coded body that stops mid-stream is named as such, not read as the part that came (or as nothing)."""
+    packed = PACK[coding](BODY)
+    read = read_capped([packed[: len(packed) // 2]], coding, 1 << 20)
+    assert read == STAND_IN_PREFIX + f"Content-Encoding '{coding}': the {coding} layer ends before its stream " \
+                                     f"does".encode()
+    assert read_capped([b""], coding, 1 << 20) == b""
 
 
 @pytest.mark.parametrize("codings", ["gzip", "deflate", "br", "zstd", "gzip, gzip", "zstd, br", "br, gzip, zstd"])
