@@ -31,7 +31,7 @@ HARNESS = [sys.executable, "-m", "harness"]
 # each command as a user would run it against a broken target, with budgets small enough for CI
 COMMANDS: dict[str, list[str]] = {
     "contract": ["contract", "--max-examples", "3", "--timeout", "3"],
-    "load batch_throughput": ["load", "--run-time", "3s", "--timeout", "3"],
+    "load batch_throughput": ["load", "--run-time", "1s", "--timeout", "3"],
     "load throttle": ["load", "--scenario", "throttle", "--timeout", "3", "--steps", "0.5,1.5",
                       "--step-seconds", "1", "--rest-seconds", "0.5"],
     "load burst": ["load", "--scenario", "burst", "--run-time", "4s", "--timeout", "3", "--burst-seconds", "1",
