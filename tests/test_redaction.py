@@ -45,6 +45,16 @@ FORMS = {**key_echo_forms(KEY), **escaped_forms(KEY)}
 
 
 @pytest.mark.parametrize("form", FORMS.values(), ids=FORMS.keys())
+def test_the_detector_reads_a_text_in_segments_as_it_reads_it_whole(form: str) -> None:
+    """Cut where an HTML report cuts (tags), around and inside each form and among the escapes of ``<``."""
+    half = len(form) // 2
+    text = (f"<html><td>{form}</td>&lt;{form[:half]}<b>{form[half:]}%3C{form[:half]}\\u003c{form[half:]}"
+            f"<{'<'.join(form)}&amp{form[:20]}<!--{form[::-1]}-->")
+    assert pieces(text), "the text holds the key in this form"  # the comparison is of something found
+    assert pieces(text) == pieces(text, separator=None)
+
+
+@pytest.mark.parametrize("form", FORMS.values(), ids=FORMS.keys())
 def test_every_readable_form_of_a_long_key_is_scrubbed(form: str) -> None:
     scrubber = Scrubber()
     scrubber.add(KEY)
