@@ -84,7 +84,7 @@ def pieces(data: bytes | str, key: str = KEY, piece: int = PIECE, separator: str
     """
     text = data if isinstance(data, str) else data.decode("utf-8", "replace")
     wanted = {key[i:i + piece].lower() for i in range(len(key) - piece + 1)}
-    assert not any((separator or "\0") in part or "\0" in part for part in wanted)
+    assert not any(held in part for part in wanted for held in ("\0", separator) if held)
     # every reading and every decoded run, joined by a character no piece holds: a piece found lies in one of them
     candidates = []
     for segment in text.split(separator) if separator else [text]:
