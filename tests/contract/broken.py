@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import itertools
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import msgspec
 import yaml
 
+from harness.facts import ID_FIELD
 from harness.reference.app import TargetApp, _Answer, tenant_key
 from harness.reference.config import DEFAULT_MAX_BODY_BYTES, TargetConfig
 from harness.reference.store import Decision
@@ -191,6 +193,41 @@ class AllConflicts207(TargetApp):
             errors = [{"message": "Conflict.", "eventPayload": event} for event in events]
             return 207, msgspec.json.encode({"errors": errors}), ()
         return super()._answer(operation, events, decisions)
+
+
+class LooseIds(TargetApp):
+    """Keeps ids as a database column does whose collation or width is loose: ``key(id)`` is what it compares
+    and stores (a retry is still compared payload for payload)."""
+
+    key: Callable[[str], str] = staticmethod(str)
+
+    def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
+        keyed = [{**event, ID_FIELD: self.key(event[ID_FIELD])} if ID_FIELD in event else event for event in events]
+        return super()._store_events(tenant, operation, keyed)
+
+
+def loose_ids(key: Callable[[str], str]) -> type[LooseIds]:
+    return type(f"LooseIds_{key.__name__}", (LooseIds,), {"key": staticmethod(key)})
+
+
+def _case_folded(event_id: str) -> str:
+    return event_id.lower()
+
+
+def _pad_space(event_id: str) -> str:  # MySQL's PAD SPACE collations: trailing spaces do not count
+    return event_id.rstrip(" ")
+
+
+def _trimmed(event_id: str) -> str:
+    return event_id.strip()
+
+
+def _column_191(event_id: str) -> str:  # VARCHAR(191): utf8mb4's index limit on older MySQL
+    return event_id[:191]
+
+
+def _nfc(event_id: str) -> str:
+    return unicodedata.normalize("NFC", event_id)
 
 
 class AnyToken(TargetApp):
@@ -384,6 +421,15 @@ FAULTS = (
     Fault("text_errors", "error_responses", "serves errors as text/plain", rewriting(_text_errors)),
     Fault("leaks_traceback", "error_responses", "leaks a traceback for malformed JSON", rewriting(_traceback)),
     Fault("json_500", "error_responses", "answers 500 to malformed JSON", rewriting(_json_500)),
+    Fault("ids_case_insensitive", "id_identity", "compares ids without case (a _ci collation)",
+          loose_ids(_case_folded), checks=("id_identity",)),
+    Fault("ids_pad_space", "id_identity", "ignores trailing spaces in ids (PAD SPACE)", loose_ids(_pad_space),
+          checks=("id_identity",)),
+    Fault("ids_trimmed", "id_identity", "trims whitespace around ids", loose_ids(_trimmed),
+          checks=("id_identity",)),
+    Fault("ids_column_191", "id_identity", "keeps the first 191 characters of an id", loose_ids(_column_191),
+          checks=("id_identity",)),
+    Fault("ids_nfc", "id_identity", "normalises ids to NFC", loose_ids(_nfc), checks=("id_identity",)),
     Fault("any_token", "auth", "accepts any bearer token", AnyToken),
     Fault("forbidden_not_401", "auth", "answers 403, not 401, to bad credentials", rewriting(_403)),
     Fault("no_retry_after", "throttling", "throttles without Retry-After", rewriting(_no_retry_after),
