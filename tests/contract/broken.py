@@ -239,6 +239,36 @@ class AnyToken(TargetApp):
         return super()._tenant(headers, scope)
 
 
+class LooseTokens(TargetApp):
+    """Compares bearer tokens loosely: ``match(known, given)`` instead of equality."""
+
+    match: Callable[[str, str], bool] = staticmethod(str.__eq__)
+
+    def _tenant(self, headers: dict[bytes, bytes], scope: dict[str, Any]) -> str:
+        scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
+        if scheme.lower() == b"bearer":
+            for token in self.config.tokens:
+                if self.match(token, given.strip().decode(errors="replace")):
+                    return tenant_key(token)
+        return super()._tenant(headers, scope)
+
+
+def loose_tokens(match: Callable[[str, str], bool]) -> type[LooseTokens]:
+    return type(f"LooseTokens_{match.__name__}", (LooseTokens,), {"match": staticmethod(match)})
+
+
+def _without_case(known: str, given: str) -> bool:
+    return known.lower() == given.lower()
+
+
+def _by_prefix(known: str, given: str) -> bool:  # a token with anything after it
+    return given.startswith(known)
+
+
+def _cut_to_column(known: str, given: str) -> bool:  # both cut at a column shorter than the tokens
+    return known[:16] == given[:16]
+
+
 class DropsEvents(TargetApp):
     """Acknowledges every event but stores only six in seven."""
 
@@ -431,6 +461,12 @@ FAULTS = (
           checks=("id_identity",)),
     Fault("ids_nfc", "id_identity", "normalises ids to NFC", loose_ids(_nfc), checks=("id_identity",)),
     Fault("any_token", "auth", "accepts any bearer token", AnyToken),
+    Fault("token_without_case", "auth", "compares tokens without case", loose_tokens(_without_case),
+          checks=("auth",)),
+    Fault("token_by_prefix", "auth", "takes a token followed by anything", loose_tokens(_by_prefix),
+          checks=("auth",)),
+    Fault("token_cut_to_column", "auth", "compares the first 16 characters of a token", loose_tokens(_cut_to_column),
+          checks=("auth",)),
     Fault("forbidden_not_401", "auth", "answers 403, not 401, to bad credentials", rewriting(_403)),
     Fault("no_retry_after", "throttling", "throttles without Retry-After", rewriting(_no_retry_after),
           config=SLOW, checks=("idempotency", "throttling")),
