@@ -22,7 +22,7 @@ import yaml
 from harness.facts import ID_FIELD
 from harness.reference.app import TargetApp, _Answer, tenant_key
 from harness.reference.config import DEFAULT_MAX_BODY_BYTES, TargetConfig
-from harness.reference.store import Decision
+from harness.reference.store import Decision, prepare
 from harness.spec import Operation, bundled_spec_path
 
 Headers = list[tuple[bytes, bytes]]
@@ -185,6 +185,25 @@ class LastWriteWins(TargetApp):
         if not operation.is_batch:
             return 202, b"", ()
         return super()._answer(operation, events, decisions)
+
+
+class KeepsNothingOfPartialBatch(TargetApp):
+    """Answers a batch with conflicts 207 listing exactly them, and stores none of its good events (a
+    transaction rolled back, the answer built anyway)."""
+
+    def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
+        if operation != "ingestBatch":
+            return super()._store_events(tenant, operation, events)
+        decisions, seen = [], dict[str, bytes]()
+        for event_id, payload in prepare(events, ID_FIELD):
+            held = self.store.lookup(tenant, event_id)
+            prior = held[0] if held is not None else seen.get(event_id)
+            seen.setdefault(event_id, payload)
+            decisions.append(Decision.NEW if prior is None else
+                             Decision.RETRY if prior == payload else Decision.CONFLICT)
+        if Decision.CONFLICT in decisions:
+            return decisions
+        return super()._store_events(tenant, operation, events)
 
 
 class AllConflicts207(TargetApp):
@@ -440,6 +459,8 @@ FAULTS = (
     Fault("retry_is_conflict", "idempotency", "rejects an idempotent retry as a conflict", RetryIsConflict),
     Fault("ids_per_operation", "partial_failure", "keeps ids per operation, not per tenant", IdsPerOperation),
     Fault("last_write_wins", "partial_failure", "answers 202 to a conflict on /ingest", LastWriteWins),
+    Fault("partial_batch_kept_nothing", "partial_failure", "answers 207 to a batch with conflicts and stores none "
+          "of its good events", KeepsNothingOfPartialBatch),
     Fault("all_conflicts_207", "partial_failure", "answers 207 when every event conflicts", AllConflicts207),
     Fault("altered_echo", "partial_failure", "echoes rejected events changed", rewriting(_altered_echo)),
     Fault("repeated_errors", "partial_failure", "names errors twice in a 207: the rejected, then []",

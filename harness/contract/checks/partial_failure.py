@@ -1,5 +1,5 @@
-"""Partial failures: conflicts get 400 on /ingest; a batch with some gets 207 listing exactly them; all gives 400
-(docs/contract.md#partial-failure).
+"""Partial failures: conflicts get 400 on /ingest; a batch with some gets 207 listing exactly them and stores the
+others; all gives 400 (docs/contract.md#partial-failure).
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ def partial_failure(ctx: ProbeContext) -> None:
         if sorted(map(_canonical, listed)) != sorted(map(_canonical, rejected)):  # in any order
             ctx.fail(PARTIAL_FAILURE, ctx.batch, f"{what}: 207 lists {len(listed)} events, not exactly the "
                                                  f"{len(rejected)} rejected one echoed unchanged", sent)
+        good = next(event for event in events if event not in rejected)
+        if ctx.stored(PARTIAL_FAILURE, ctx.batch, good) is False:  # None: could not be told (recorded so)
+            ctx.fail(PARTIAL_FAILURE, ctx.batch, f"{what}: 207 acknowledged event {good[ID_FIELD]}, which was "
+                                                 "never stored (the good events of a partial batch are kept)", sent)
     every = [ctx.conflicting(accepted[1]), ctx.conflicting(first)]
     sent = ctx.send(ctx.batch, ctx.batch_body(every), PARTIAL_FAILURE)
     ctx.expect(PARTIAL_FAILURE, ctx.batch, sent, (400,), "a batch whose every event conflicts")
