@@ -11,6 +11,7 @@ for the accounting check.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -234,6 +235,36 @@ class ProbeSession:
                                                  acknowledge=follow_up.acknowledge))
         flood.follow_up = flood.follow_ups[0] if flood.follow_ups else None
         return flood
+
+    def together(self, requests: list[tuple[Operation, Any]], *, seconds: float = 5.0) -> list[Sent]:
+        """``requests`` (operation, body) sent at the same moment, each from a thread of its own and so over a
+        connection of its own: what a check-then-insert without a lock or unique index gets wrong.
+
+        Nothing is waited out (a 429 or 503 comes back as it is: the caller tries again); the threads meet at a
+        barrier for at most ``seconds`` before sending. Each answer is then judged, recorded and acknowledged,
+        in the order given, as any probe's.
+        """
+        headers = self._headers(USE_TOKEN, "application/json")
+        contents = [_encode(body) for _, body in requests]
+        answers: dict[int, httpx.Response | httpx.TransportError] = {}  # every thread leaves one (or raises)
+        barrier = threading.Barrier(len(requests))
+
+        def send(index: int) -> None:
+            request = self._build(requests[index][0], headers, contents[index])
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=seconds)
+            try:
+                answers[index] = self._http.send(request)
+            except httpx.TransportError as error:
+                answers[index] = error
+
+        with ThreadPoolExecutor(len(requests)) as pool:
+            list(pool.map(send, range(len(requests))))
+        recorded = []
+        for index, ((operation, body), content) in enumerate(zip(requests, contents, strict=True)):
+            request = self._build(operation, headers, content)
+            recorded.append(self._record(operation, request, content, body, answers[index]))
+        return recorded
 
     def _follow(self, operation: Operation, follow_up: FollowUp, throttled: httpx.Response, flood: Flood) -> None:
         """Send ``follow_up`` after the first 429 of a flood (in the thread that met it), keeping its raw answer."""

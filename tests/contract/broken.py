@@ -12,6 +12,7 @@ import itertools
 import time
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,31 @@ class KeepsNothingOfPartialBatch(TargetApp):
         if Decision.CONFLICT in decisions:
             return decisions
         return super()._store_events(tenant, operation, events)
+
+
+RACE_WINDOW = 0.2  # seconds between a racy store's check and its insert
+
+
+class ChecksThenInserts(TargetApp):
+    """Decides each event against what it holds, then inserts it, with no lock or unique index between: two
+    requests at once with one id both find it new (its writer takes several requests at a time)."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        super().__init__(config)
+        self._writer = ThreadPoolExecutor(max_workers=8, thread_name_prefix="racy-store")
+        self.held: dict[tuple[str, str], bytes] = {}
+
+    def _store_events(self, tenant: str, operation: str, events: list[dict[str, Any]]) -> list[Decision]:
+        prepared = prepare(events, ID_FIELD)
+        priors = [self.held.get((tenant, event_id)) for event_id, _ in prepared]
+        time.sleep(RACE_WINDOW)
+        decisions = []
+        for (event_id, payload), prior in zip(prepared, priors, strict=True):
+            if prior is None:
+                self.held[(tenant, event_id)] = payload
+            decisions.append(Decision.NEW if prior is None else
+                             Decision.RETRY if prior == payload else Decision.CONFLICT)
+        return decisions
 
 
 class AllConflicts207(TargetApp):
@@ -461,6 +487,8 @@ FAULTS = (
     Fault("last_write_wins", "partial_failure", "answers 202 to a conflict on /ingest", LastWriteWins),
     Fault("partial_batch_kept_nothing", "partial_failure", "answers 207 to a batch with conflicts and stores none "
           "of its good events", KeepsNothingOfPartialBatch),
+    Fault("check_then_insert", "races", "checks an id, then inserts it, with no lock between", ChecksThenInserts,
+          checks=("races",)),
     Fault("all_conflicts_207", "partial_failure", "answers 207 when every event conflicts", AllConflicts207),
     Fault("altered_echo", "partial_failure", "echoes rejected events changed", rewriting(_altered_echo)),
     Fault("repeated_errors", "partial_failure", "names errors twice in a 207: the rejected, then []",

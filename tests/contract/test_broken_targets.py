@@ -35,4 +35,4 @@ def test_faults_are_many_and_cover_every_check() -> None:
     assert len({fault.name for fault in FAULTS}) >= 15
     assert {fault.check for fault in FAULTS} >= {"batch_limit", "byte_limit", "field_constraints", "idempotency",
                                                  "partial_failure", "error_responses", "auth", "throttling",
-                                                 "accounting", "empty_bodies", "tenants", "id_identity"}
+                                                 "accounting", "empty_bodies", "tenants", "id_identity", "races"}
