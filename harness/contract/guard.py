@@ -14,6 +14,9 @@ makes, so this is the harness's one reach into a library's internals, and
   (started by our ``before_call`` hook; the socket timeout is the run's
   ``request-timeout``);
 - no redirect target, so no request goes to the host a ``Location`` names;
+- an adapter that reads past informational answers (``103 Early Hints``)
+  to the final one, as HTTP says and ``http.client`` does not
+  (:mod:`harness.contract.interim`);
 - 429 and 503 (documented, transient) waited out in the hook and the same
   request sent again, within the run's :class:`~harness.bounded.WaitBudget`:
   a ``Retry-After`` longer than a run waits is never slept through.
@@ -38,6 +41,7 @@ from schemathesis.engine import context as engine_context
 
 from harness import retry_after
 from harness.bounded import WaitBudget, read_capped
+from harness.contract.interim import skip_interim
 from harness.facts import TRANSIENT, TRANSIENT_WAIT
 from harness.limits import Limits, head_bound
 from harness.redaction import SCRUBBER
@@ -57,6 +61,7 @@ class Guard:
         self._started.at = time.monotonic()
 
     def bound(self, session: requests.Session) -> requests.Session:
+        skip_interim(session)  # a 103 before the answer is not the answer (harness.contract.interim)
         session.hooks["response"].append(self.on_response)
         # credentials never travel elsewhere: a 3xx is judged as the answer it is
         session.get_redirect_target = lambda response: None  # type: ignore[method-assign]

@@ -7,8 +7,10 @@ must stay silent on every one of them: a false alarm is as bad as a miss.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ from harness.facts import UNAUTH_QUOTA
 from harness.reference.app import TargetApp
 from harness.reference.config import TargetConfig
 from tests.contract.broken import OTHER_TOKEN, Headers, _message, rewriting
+from tests.contract.early_hints import early_hints
 
 
 def _over_limit_422(scope: dict[str, Any], status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
@@ -77,6 +80,7 @@ class Variant:
     choice: str  # the choice it makes, in words
     make_app: Callable[[TargetConfig], Any] = TargetApp
     config: dict[str, Any] = field(default_factory=dict)
+    front: Callable[[str], AbstractContextManager[str]] = contextlib.nullcontext  # what stands before the target
 
     def target_config(self, token: str) -> TargetConfig:
         """With a second tenant (``OTHER_TOKEN``): one id namespace and one quota per tenant, as the contract says."""
@@ -95,6 +99,8 @@ VARIANTS = (
     Variant("www_authenticate", "a WWW-Authenticate header on 401", rewriting(_www_authenticate)),
     Variant("unsupported_media_type", "415, not 400, for a body that is not application/json",
             rewriting(_unsupported_media_type)),
+    Variant("early_hints", "103 Early Hints before every answer (RFC 8297; a client reads past it)",
+            front=early_hints),
     Variant("transient_503", "the documented 503 on 0.5 % of requests (a staging blip)",
             config={"error_ratio": 0.005}),
 )
