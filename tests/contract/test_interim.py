@@ -12,7 +12,7 @@ import requests
 from harness.bounded import BoundedClient
 from harness.contract.interim import skip_interim
 from harness.reference import TargetConfig, running_target
-from tests.contract.early_hints import HINT, early_hints
+from tests.contract.fronts import HINT, early_hints
 
 TOKEN = "interim-tenant-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}

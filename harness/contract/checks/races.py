@@ -8,9 +8,9 @@ race here is two requests released at once over separate connections, on
 /ingest, on /ingestBatch and across them: exactly one acknowledges the id,
 the other refuses it (400 on /ingest; listed in a 207, or 400, on a batch).
 The same event twice at once is acknowledged twice and held once. A race
-met by a 429 or 503 (or a 207 whose body, as the spec documents it, does
-not say which events it refused) tells nothing and is run again, a few
-times at most.
+met by a 429 or 503 (waited out, within the run's waits), or by a 207
+whose body, as the spec documents it, does not say which events it
+refused, tells nothing and is run again, a few times at most.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from harness import retry_after
 from harness.contract.context import ProbeContext
 from harness.contract.registry import probe
 from harness.contract.session import Sent
-from harness.facts import ID_FIELD, TRANSIENT
+from harness.facts import ID_FIELD, TRANSIENT, TRANSIENT_WAIT
 from harness.spec import Operation
 
 RACES = "races"
@@ -67,7 +68,13 @@ def _run(ctx: ProbeContext, race: Race) -> bool | None:
     sent = ctx.session.together([(race.first, _body(ctx, race.first, event)),
                                  (race.second, _body(ctx, race.second, rival))])
     for one, operation in zip(sent, (race.first, race.second), strict=True):
-        if one.status is None or one.status in TRANSIENT:
+        if one.status in TRANSIENT:  # waited out (within the run's waits) before the next attempt
+            advertised = retry_after.parse(one.exchange.response_headers.get("retry-after"))
+            wait = (advertised if advertised is not None else TRANSIENT_WAIT) + retry_after.HONESTY_MARGIN
+            if ctx.session.waits.allows(wait):
+                ctx.session.waits.take(wait)
+            return None
+        if one.status is None:
             return None
         if one.status not in (202, 207, 400):
             ctx.expect(RACES, operation, one, (202, 207, 400), f"{race.what} at once")
