@@ -159,11 +159,16 @@ class _Needle:
 
 
 def _needles(secret: str) -> list[_Needle]:
-    """The secret as it is, in base64 at each alignment and in hex, each with its shortest telling piece."""
-    raw = secret.encode()
-    found = [_Needle(secret.translate(_LOWER), PIECE), _Needle(raw.hex(), _ENCODED_PIECE["hex"])]
-    found += [_Needle(signature.translate(_LOWER), _ENCODED_PIECE["base64"])
-              for signature in _base64_signatures(raw)]
+    """The secret as it is, in base64 at each alignment and in hex, each with its shortest telling piece.
+
+    The encodings are of the secret and of its case swapped too: the text itself is matched in any case, and
+    the contract's ``auth`` probe sends the token with its case swapped, which a target may echo encoded.
+    """
+    found = [_Needle(secret.translate(_LOWER), PIECE)]
+    for raw in dict.fromkeys((secret.encode(), secret.swapcase().encode())):
+        found.append(_Needle(raw.hex(), _ENCODED_PIECE["hex"]))
+        found += [_Needle(signature.translate(_LOWER), _ENCODED_PIECE["base64"])
+                  for signature in _base64_signatures(raw)]
     return [_Needle(needle.text, min(needle.piece, len(needle.text))) for needle in found if needle.text]
 
 

@@ -150,3 +150,16 @@ def test_a_scope_forgets_its_secrets_and_a_stream_writes_scrubbed() -> None:
 def test_a_secret_redacts_itself_in_every_form() -> None:
     assert not pieces(Secret(KEY).redact(" ".join(FORMS.values())))
     assert repr(Secret(KEY)) == "Secret('***')"
+
+
+def test_the_token_with_its_case_swapped_is_scrubbed_encoded_too() -> None:
+    """``auth`` sends the token with its case swapped; a target echoing it in base64 or hex leaks the token."""
+    token = "Tk3f9a-7q._~+/zx4mw2pl8vn0cr5yh1bj6gd3sf9"
+    scrubber = Scrubber()
+    scrubber.add(token)
+    swapped = token.swapcase().encode()
+    for encoded in (base64.b64encode(swapped).decode(), base64.b64encode(b"user:" + swapped).decode(),
+                    swapped.hex(), token.swapcase()):
+        # what stays: "user:" in base64 and the last characters, which encode part of a byte (as for the token)
+        kept = scrubber.scrub(encoded)
+        assert REDACTED in kept and len(kept.replace(REDACTED, "")) <= 12, (encoded, kept)
