@@ -19,10 +19,12 @@ def test_suite_fails_the_check_a_broken_target_breaks(pytester: pytest.Pytester,
         monkeypatch.setenv("HARNESS_TOKEN", TOKEN)
         monkeypatch.setenv("HARNESS_MAX_EXAMPLES", "5")
         result = pytester.runpytest_subprocess("--pyargs", "harness.contract.suite", "-p", "no:cacheprovider")
-    outcomes = result.parseoutcomes()  # skipped: accounting (no read-back) and throttling when no 429 was seen
+    # skipped: accounting (no read-back), throttling when no 429 was seen, races (conflicts are taken even one at a
+    # time: partial_failure's finding, not said twice)
+    outcomes = result.parseoutcomes()
     # every check, and the run's own completion, each one test
     assert outcomes["failed"] == 1 and outcomes["passed"] + outcomes.get("skipped", 0) == len(registry.names())
-    assert outcomes.get("skipped", 0) <= 2
+    assert outcomes.get("skipped", 0) <= 3
     result.stdout.fnmatch_lines(["*test_contract[[]partial_failure[]]*", "*expected 400, got 202*"])
     assert TOKEN not in result.stdout.str()
 

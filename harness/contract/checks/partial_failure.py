@@ -23,7 +23,9 @@ def partial_failure(ctx: ProbeContext) -> None:
     first = ctx.factory.event()
     ctx.send(ctx.single, ctx.single_body(first), PARTIAL_FAILURE)
     sent = ctx.send(ctx.single, ctx.single_body(ctx.conflicting(first)), PARTIAL_FAILURE)
-    ctx.expect(PARTIAL_FAILURE, ctx.single, sent, (400,), "an event whose id is accepted with another payload")
+    # whether an event is stored is asked black-box with a conflict on /ingest: only where conflicts get 400
+    can_tell = ctx.expect(PARTIAL_FAILURE, ctx.single, sent, (400,),
+                          "an event whose id is accepted with another payload") or ctx.readback is not None
 
     if not ctx.spec.lists_errors(ctx.batch, "207"):  # a semantic the document gives nothing to hold on to
         ctx.passed(PARTIAL_FAILURE, ctx.single)
@@ -51,7 +53,7 @@ def partial_failure(ctx: ProbeContext) -> None:
             ctx.fail(PARTIAL_FAILURE, ctx.batch, f"{what}: 207 lists {len(listed)} events, not exactly the "
                                                  f"{len(rejected)} rejected one echoed unchanged", sent)
         good = next(event for event in events if event not in rejected)
-        if ctx.stored(PARTIAL_FAILURE, ctx.batch, good) is False:  # None: could not be told (recorded so)
+        if can_tell and ctx.stored(PARTIAL_FAILURE, ctx.batch, good) is False:  # None: could not be told (recorded so)
             ctx.fail(PARTIAL_FAILURE, ctx.batch, f"{what}: 207 acknowledged event {good[ID_FIELD]}, which was "
                                                  "never stored (the good events of a partial batch are kept)", sent)
     every = [ctx.conflicting(accepted[1]), ctx.conflicting(first)]
